@@ -1,0 +1,239 @@
+/**
+ * `npm run bench`: measures the foundation and writes docs/performance.md.
+ * Every figure sits next to a baseline measured in the same process and run:
+ * - seeding the demo district vs inserting the same number of plain rows into the same engine;
+ * - the streaming generator's peak memory at 100,000 (or 1,000,000 with --large) students vs 1,500;
+ * - a cold start of `homeroom serve` on a seeded database vs starting a bare Node process;
+ * - /readyz (a database round trip) vs /healthz over loopback HTTP.
+ * Set BENCH_DATABASE_URL to also measure seeding on PostgreSQL (a scratch database is created).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { generateDemoDistrict } from '../src/demo/demo-district.ts';
+import { seedDemoDistrict } from '../src/demo/demo.service.ts';
+import { type Database, openDatabase } from '../src/platform/db/connection.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { describeMachine, type Measurement, medianMs, peakRssMiB, renderSection } from './harness.ts';
+
+const LARGE = process.argv.includes('--large');
+const AS_OF = '2027-03-15';
+const BIN = new URL('../bin/homeroom.js', import.meta.url).pathname;
+
+function countRows(summary: { counts: Record<string, number> }): number {
+  return Object.values(summary.counts).reduce((sum, value) => sum + value, 0);
+}
+
+/** The baseline for seeding: the same number of rows into one plain table, in batches of 1,000. */
+async function insertPlainRows(database: Database, rows: number): Promise<void> {
+  await sql`CREATE TABLE IF NOT EXISTS bench_rows (district_id uuid, n integer, label text)`.execute(database.db);
+  await sql`TRUNCATE bench_rows`.execute(database.db);
+  const district = '00000000-0000-4000-8000-000000000000';
+  await database.db.transaction().execute(async (trx) => {
+    for (let start = 0; start < rows; start += 1_000) {
+      const batch = Array.from({ length: Math.min(1_000, rows - start) }, (_, i) => ({
+        district_id: district,
+        n: start + i,
+        label: `row ${start + i}`,
+      }));
+      await sql`INSERT INTO bench_rows ${sql.raw('(district_id, n, label)')} SELECT * FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS t(district_id uuid, n integer, label text)`.execute(
+        trx,
+      );
+    }
+  });
+}
+
+async function benchSeeding(engine: string, open: () => Promise<Database>, sizes: number[]): Promise<Measurement[]> {
+  const out: Measurement[] = [];
+  for (const students of sizes) {
+    const database = await open();
+    await migrateToLatest(database.db);
+    const started = performance.now();
+    const summary = await seedDemoDistrict(database.db, { seed: 1, students, asOf: AS_OF });
+    const seedMs = performance.now() - started;
+    const rows = countRows(summary);
+    const baselineMs = await medianMs(() => insertPlainRows(database, rows), 1, 0);
+    out.push({
+      name: `seed demo, ${students.toLocaleString('en-US')} students (${rows.toLocaleString('en-US')} rows), ${engine}`,
+      value: seedMs / 1000,
+      unit: 's',
+      baseline: baselineMs / 1000,
+      baselineName: `${rows.toLocaleString('en-US')} plain rows`,
+      note: `${Math.round(rows / (seedMs / 1000)).toLocaleString('en-US')} rows/s`,
+    });
+    await database.close();
+  }
+  return out;
+}
+
+async function generateOnly(students: number): Promise<{ peakMiB: number; ms: number; rows: number }> {
+  const started = performance.now();
+  const { result: rows, peakMiB } = await peakRssMiB(async () => {
+    const district = generateDemoDistrict({ seed: 3, students, asOf: AS_OF });
+    let count = 0;
+    for (const family of district.families()) {
+      for (const value of Object.values(family)) if (Array.isArray(value)) count += value.length;
+    }
+    return count;
+  });
+  return { peakMiB, ms: performance.now() - started, rows };
+}
+
+async function benchMemory(): Promise<Measurement[]> {
+  const small = await generateOnly(1_500);
+  const sizes = LARGE ? [100_000, 1_000_000] : [100_000];
+  const out: Measurement[] = [
+    {
+      name: 'generate 1,500 students (streamed, discarded)',
+      value: small.peakMiB,
+      unit: 'MiB peak RSS growth',
+      note: `${small.rows.toLocaleString('en-US')} rows in ${(small.ms / 1000).toFixed(1)} s`,
+    },
+  ];
+  for (const students of sizes) {
+    const large = await generateOnly(students);
+    out.push({
+      name: `generate ${students.toLocaleString('en-US')} students (streamed, discarded)`,
+      value: large.peakMiB,
+      unit: 'MiB peak RSS growth',
+      baseline: Math.max(small.peakMiB, 1),
+      baselineName: '1,500 students',
+      note: `${large.rows.toLocaleString('en-US')} rows in ${(large.ms / 1000).toFixed(1)} s`,
+    });
+  }
+  return out;
+}
+
+function timeUntil(command: string[], env: NodeJS.ProcessEnv, ready: RegExp | null): Promise<{ ms: number; url?: string; kill: () => Promise<void> }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, command, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    if (!ready) {
+      child.once('exit', () => resolve({ ms: performance.now() - started, kill: async () => {} }));
+      return;
+    }
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(ready);
+      if (match) {
+        resolve({
+          ms: performance.now() - started,
+          url: match[1],
+          kill: async () => {
+            child.kill('SIGTERM');
+            await exited;
+          },
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+}
+
+async function benchServer(): Promise<Measurement[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'homeroom-bench-'));
+  const env = { ...process.env, HOMEROOM_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', HOMEROOM_DEMO_AS_OF: AS_OF };
+  delete env.DATABASE_URL;
+  try {
+    const running = /Homeroom is running at (http:\/\/\S+)/;
+    const first = await timeUntil([BIN, 'serve'], env, running);
+    await first.kill();
+    const bare = await medianMs(async () => (await timeUntil(['-e', ''], env, null)).ms, 3, 1);
+    const warm = await timeUntil([BIN, 'serve'], env, running);
+    const url = warm.url as string;
+    const latency = async (path: string) =>
+      medianMs(
+        async () => {
+          for (let i = 0; i < 200; i += 1) await (await fetch(`${url}${path}`)).arrayBuffer();
+        },
+        3,
+        1,
+      );
+    const health = await latency('/healthz');
+    const ready = await latency('/readyz');
+    await warm.kill();
+    return [
+      { name: 'start a bare Node process', value: bare, unit: 'ms' },
+      {
+        name: 'first `homeroom serve` (migrate, seed 1,500 students, listen)',
+        value: first.ms,
+        unit: 'ms',
+        baseline: bare,
+        baselineName: 'bare Node',
+      },
+      {
+        name: 'later `homeroom serve` on the seeded embedded database',
+        value: warm.ms,
+        unit: 'ms',
+        baseline: bare,
+        baselineName: 'bare Node',
+      },
+      { name: 'GET /healthz, per request (loopback, sequential)', value: health / 200, unit: 'ms' },
+      {
+        name: 'GET /readyz, per request (database round trip)',
+        value: ready / 200,
+        unit: 'ms',
+        baseline: health / 200,
+        baselineName: '/healthz',
+      },
+    ];
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function postgresScratch(serverUrl: string): Promise<{ open: () => Promise<Database>; drop: () => Promise<void> }> {
+  const names: string[] = [];
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  return {
+    open: async () => {
+      const name = `homeroom_bench_${Date.now()}_${names.length}`;
+      names.push(name);
+      await admin.query(`CREATE DATABASE ${name}`);
+      const url = new URL(serverUrl);
+      url.pathname = `/${name}`;
+      return openDatabase({ url: url.toString(), poolMax: 4 });
+    },
+    drop: async () => {
+      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+const sections: string[] = [];
+const seedSizes = LARGE ? [1_500, 10_000, 100_000] : [1_500, 10_000];
+console.log('seeding on PGlite…');
+sections.push(renderSection('Seeding the demo district', await benchSeeding('PGlite', () => openDatabase({ dataDir: null }), seedSizes)));
+if (process.env.BENCH_DATABASE_URL) {
+  console.log('seeding on PostgreSQL…');
+  const scratch = await postgresScratch(process.env.BENCH_DATABASE_URL);
+  try {
+    sections.push(renderSection('Seeding the demo district on PostgreSQL', await benchSeeding('PostgreSQL', scratch.open, seedSizes)));
+  } finally {
+    await scratch.drop();
+  }
+}
+console.log('generator memory…');
+sections.push(renderSection('Streaming generator memory', await benchMemory()));
+console.log('server start and health checks…');
+sections.push(renderSection('Server start-up and health checks', await benchServer()));
+
+const report = `# Performance
+
+Measured by \`npm run bench\`${LARGE ? ' --large' : ''} on ${new Date().toISOString().slice(0, 10)}, on ${describeMachine()}.
+Each figure is shown with a baseline measured in the same process and run; read the ratio,
+not the absolute number, when comparing machines. Re-run the benchmarks after a change that
+could affect them and commit the new file.
+
+${sections.join('\n')}`;
+writeFileSync(new URL('../docs/performance.md', import.meta.url), report);
+console.log(report);

@@ -1,0 +1,347 @@
+/**
+ * The Homeroom command line: `homeroom serve | worker | migrate | demo | config | recompute | import`.
+ * Each command loads the validated configuration first; a wrong setting stops here with a
+ * message naming the variable.
+ */
+import { parseArgs } from 'node:util';
+// Heavy modules (the HTTP server, the job queue, the demo generator) are imported by the
+// commands that need them, so `homeroom config` or `migrate` start quickly.
+import { type Config, ConfigError, loadConfig, settings } from './platform/config.ts';
+import { type Database, openDatabase } from './platform/db/connection.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import type { JobQueue } from './platform/jobs/queue.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+
+const HELP = `Homeroom: bring chronically absent students back to school, with their families.
+
+Usage: homeroom <command> [options]
+
+Commands:
+  serve      Migrate, seed the demo on first run, and serve HTTP (with in-process job workers
+             on the embedded database). Options: --no-demo
+  worker     Run job workers only (production: alongside several serve processes).
+  migrate    Apply pending database migrations and exit.
+  demo       Create the demo district. Options: --seed N  --students N  --as-of YYYY-MM-DD
+             --replace (delete and recreate it)  --out DIR (write OneRoster CSV and attendance
+             files instead of writing to the database)
+  config     Print every setting, its value and its documentation (--markdown for a table).
+  recompute  Rebuild attendance summaries (arrives with the attendance engine).
+  import     Import OneRoster, Ed-Fi or CSV files (arrives with the importers).
+  help       Show this help.
+
+Configuration is read from environment variables; see \`homeroom config\` and the README.`;
+
+async function openConfiguredDatabase(config: Config): Promise<Database> {
+  return config.DATABASE_URL
+    ? openDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX })
+    : openDatabase({ dataDir: config.HOMEROOM_DATA_DIR });
+}
+
+function describeDatabase(config: Config): string {
+  if (!config.DATABASE_URL) return `embedded database in ${config.HOMEROOM_DATA_DIR}`;
+  const url = new URL(config.DATABASE_URL);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT; exits 1 if it takes longer than the timeout. */
+function onShutdownSignal(logger: Logger, timeoutMs: number, stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'did not stop in time; exiting');
+      process.exit(1);
+    }, timeoutMs + 1_000);
+    timer.unref();
+    stop(signal).then(
+      () => {
+        logger.info('stopped cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handle);
+  process.on('SIGINT', handle);
+}
+
+async function seedDemoIfEmpty(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  enabled: boolean,
+): Promise<boolean> {
+  const { hasAnyDistrict } = await import('./roster/district.repository.ts');
+  if (!enabled || (await hasAnyDistrict(database.db))) return false;
+  const { seedDemoDistrict } = await import('./demo/demo.service.ts');
+  const asOf = config.HOMEROOM_DEMO_AS_OF ?? defaultDemoAsOf(new Date());
+  logger.info(
+    { students: config.HOMEROOM_DEMO_STUDENTS, seed: config.HOMEROOM_DEMO_SEED, asOf },
+    'seeding the demo district',
+  );
+  const summary = await seedDemoDistrict(database.db, {
+    seed: config.HOMEROOM_DEMO_SEED,
+    students: config.HOMEROOM_DEMO_STUDENTS,
+    asOf,
+  });
+  logger.info({ counts: summary.counts }, 'demo district ready');
+  return true;
+}
+
+async function serve(config: Config, logger: Logger, options: { demo: boolean }): Promise<void> {
+  const started = performance.now();
+  const database = await openConfiguredDatabase(config);
+  const migration = await migrateToLatest(database.db);
+  logger.info({ applied: migration.applied, database: describeDatabase(config) }, 'database ready');
+  const seeded = await seedDemoIfEmpty(config, database, logger, options.demo && config.HOMEROOM_DEMO);
+
+  const [{ buildApp }, { createJobQueue }, { jobs }, { DEMO_PASSWORD, demoSignIns }] = await Promise.all([
+    import('./platform/http/app.ts'),
+    import('./platform/jobs/queue.ts'),
+    import('./jobs.ts'),
+    import('./demo/demo-district.ts'),
+  ]);
+  let draining = false;
+  let queue: JobQueue | undefined;
+  if (config.HOMEROOM_IN_PROCESS_WORKERS) {
+    queue = createJobQueue(database, logger, jobs);
+    await queue.start();
+    await queue.work();
+  }
+  const app = await buildApp({ config, database, logger, isDraining: () => draining });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const localUrl = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`;
+
+  onShutdownSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+    draining = true;
+    await app.close();
+    await queue?.stop(config.SHUTDOWN_TIMEOUT_MS);
+    await database.close();
+  });
+
+  const lines = [
+    '',
+    `Homeroom is running at ${localUrl}  (${describeDatabase(config)}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  ];
+  if (seeded || options.demo) {
+    lines.push(`Demo sign-ins (password: ${DEMO_PASSWORD}):`);
+    for (const account of demoSignIns()) lines.push(`  ${account.role.padEnd(22)} ${account.email}`);
+  }
+  lines.push('Stop with Ctrl+C.', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function worker(config: Config, logger: Logger): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  await migrateToLatest(database.db);
+  const [{ createJobQueue }, { jobs }] = await Promise.all([
+    import('./platform/jobs/queue.ts'),
+    import('./jobs.ts'),
+  ]);
+  const queue = createJobQueue(database, logger, jobs);
+  await queue.start();
+  await queue.work();
+  logger.info({ database: describeDatabase(config) }, 'worker running');
+  onShutdownSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+    await queue.stop(config.SHUTDOWN_TIMEOUT_MS);
+    await database.close();
+  });
+}
+
+async function migrate(config: Config, logger: Logger): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    const outcome = await migrateToLatest(database.db);
+    logger.info({ applied: outcome.applied, total: outcome.total }, 'migrations applied');
+    process.stdout.write(
+      outcome.applied.length > 0
+        ? `Applied ${outcome.applied.length} migration(s): ${outcome.applied.join(', ')}\n`
+        : `The database is up to date (${outcome.total} migrations).\n`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+function parseIntegerOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}".`);
+  }
+  return Number(raw);
+}
+
+class UsageError extends Error {}
+
+const DEMO_YEAR = {
+  secondDay: '2026-08-20',
+  endExclusive: '2027-06-04',
+  timeZone: 'America/Chicago',
+} as const;
+
+/** Today in the demo district's time zone, kept within its school year (2026-27). */
+export function defaultDemoAsOf(now: Date): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: DEMO_YEAR.timeZone }).format(now);
+  if (today < DEMO_YEAR.secondDay) return DEMO_YEAR.secondDay;
+  if (today > DEMO_YEAR.endExclusive) return DEMO_YEAR.endExclusive;
+  return today;
+}
+
+async function demo(config: Config, logger: Logger, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seed: { type: 'string' },
+      students: { type: 'string' },
+      'as-of': { type: 'string' },
+      replace: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  const seed = parseIntegerOption('seed', values.seed, config.HOMEROOM_DEMO_SEED, 0, 4_294_967_295);
+  const students = parseIntegerOption(
+    'students',
+    values.students,
+    config.HOMEROOM_DEMO_STUDENTS,
+    100,
+    1_000_000,
+  );
+  const asOf = values['as-of'] ?? config.HOMEROOM_DEMO_AS_OF ?? defaultDemoAsOf(new Date());
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+    throw new UsageError(`--as-of must be a date as YYYY-MM-DD, got "${asOf}".`);
+  const progress = (p: { phase: string; done: number; total: number }) => {
+    if (process.stderr.isTTY)
+      process.stderr.write(
+        `\r${p.phase}: ${p.done.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}   `,
+      );
+  };
+  const started = performance.now();
+  if (values.out) {
+    const { writeDemoFiles } = await import('./demo/demo-files.ts');
+    const summary = await writeDemoFiles({ seed, students, asOf }, values.out);
+    process.stdout.write(
+      `\nWrote the demo district (${students} students, seed ${seed}, as of ${asOf}) to ${values.out} in ${((performance.now() - started) / 1000).toFixed(1)} s: ${summary.files.join(', ')}\n`,
+    );
+    return;
+  }
+  const database = await openConfiguredDatabase(config);
+  try {
+    await migrateToLatest(database.db);
+    const { seedDemoDistrict } = await import('./demo/demo.service.ts');
+    const summary = await seedDemoDistrict(database.db, {
+      seed,
+      students,
+      asOf,
+      replace: values.replace,
+      onProgress: progress,
+    });
+    logger.debug({ summary }, 'demo seeded');
+    process.stdout.write(
+      `\nSeeded the demo district (${students} students, seed ${seed}, as of ${asOf}) in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+function printConfig(config: Config, markdown: boolean): void {
+  const secret = new Set(['DATABASE_URL', 'METRICS_TOKEN']);
+  const rows = Object.entries(settings).map(([name, definition]) => {
+    const value = config[name as keyof Config];
+    const shown = value === undefined ? '(unset)' : secret.has(name) ? '(set, hidden)' : String(value);
+    return { name, definition, shown };
+  });
+  if (markdown) {
+    process.stdout.write(
+      '| variable | default | expected form | what it does |\n| --- | --- | --- | --- |\n',
+    );
+    for (const { name, definition } of rows) {
+      process.stdout.write(
+        `| \`${name}\` | ${definition.fallback === undefined ? '(unset)' : `\`${definition.fallback}\``} | ${definition.form} | ${definition.doc} |\n`,
+      );
+    }
+    return;
+  }
+  for (const { name, definition, shown } of rows)
+    process.stdout.write(`${name}=${shown}\n    ${definition.doc}\n`);
+}
+
+/** Runs one command; returns the process exit code (serve and worker keep running). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 78;
+    }
+    throw error;
+  }
+  const logger = createLogger(command === 'serve' || command === 'worker' ? config.LOG_LEVEL : 'warn');
+  try {
+    switch (command) {
+      case 'serve': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: { 'no-demo': { type: 'boolean', default: false } },
+        });
+        await serve(config, logger, { demo: !values['no-demo'] });
+        return 0;
+      }
+      case 'worker':
+        await worker(config, logger);
+        return 0;
+      case 'migrate':
+        await migrate(config, logger);
+        return 0;
+      case 'demo':
+        await demo(config, logger, [...rest]);
+        return 0;
+      case 'config':
+        printConfig(config, rest.includes('--markdown'));
+        return 0;
+      case 'recompute':
+      case 'import':
+        process.stderr.write(
+          `homeroom ${command} is not available in this version yet: it arrives with the ${command === 'import' ? 'importers' : 'attendance engine'}.\n`,
+        );
+        return 2;
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    logger.fatal({ err: error }, `homeroom ${command} failed`);
+    process.stderr.write(
+      `homeroom ${command} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Names are date-prefixed and never change once merged;
+ * a new migration is a new file added here (a test checks that none is missing).
+ */
+import type { Migration } from 'kysely/migration';
+import * as createFoundation from './2026-11-22T1600_create-foundation.ts';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-22T1600_create-foundation': createFoundation,
+};

@@ -1,0 +1,119 @@
+/**
+ * Builds the Fastify application without listening, so tests drive it with inject() and
+ * `serve` adds the listener. Every route must declare who may call it in
+ * `config.access`; registering a route without one throws at start-up (and so in CI).
+ */
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/connection.ts';
+import { type AppError, isAppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { registerHomeRoutes } from './home.routes.ts';
+import { createHttpMetrics } from './metrics.ts';
+import { registerOperationsRoutes } from './operations.routes.ts';
+
+/** Who may call a route: nobody signed in ('public') or the listed staff roles. */
+export type RouteAccess = 'public' | { readonly roles: readonly string[] };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+export interface AppDependencies {
+  readonly config: Config;
+  readonly database: Database;
+  readonly logger: Logger;
+  /** True once the process is stopping: /readyz answers 503 so the load balancer drains it. */
+  readonly isDraining?: () => boolean;
+}
+
+/** Creates the HTTP application with every route registered; call `listen` to serve it. */
+export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
+  const { config, logger } = dependencies;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+    disableRequestLogging: false,
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  });
+
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.access) {
+      throw new Error(
+        `Route ${route.method} ${route.url} does not declare config.access: say who may call it ('public' or roles).`,
+      );
+    }
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (isAppError(error)) {
+      return reply
+        .status(error.status)
+        .send({ error: { code: error.code, message: error.message, ...error.details } });
+    }
+    if (error.validation) {
+      const fields = error.validation.map((issue) => ({
+        field: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+        message: issue.message ?? 'is not valid',
+      }));
+      return reply.status(400).send({
+        error: {
+          code: 'INVALID_INPUT',
+          message: `Invalid input: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`,
+          fields,
+        },
+      });
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      const code =
+        error.statusCode === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : error.statusCode === 415
+            ? 'INVALID_INPUT'
+            : 'INVALID_INPUT';
+      return reply.status(error.statusCode).send({ error: { code, message: error.message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({
+      error: { code: 'INTERNAL', message: 'Something went wrong on our side. It has been logged.' },
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` },
+    }),
+  );
+
+  const metrics = createHttpMetrics(dependencies.database);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(
+      request.routeOptions.url ?? 'unmatched',
+      request.method,
+      reply.statusCode,
+      reply.elapsedTime,
+    );
+  });
+
+  registerOperationsRoutes(app, { ...dependencies, metrics });
+  registerHomeRoutes(app, dependencies);
+  return app;
+}

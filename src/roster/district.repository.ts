@@ -1,0 +1,50 @@
+/** SQL for districts and their headline counts. */
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../platform/db/types.ts';
+
+export interface DistrictOverview {
+  readonly districtId: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly isDemo: boolean;
+  readonly schools: number;
+  readonly students: number;
+  readonly staff: number;
+}
+
+/** Every district with its counts of schools, students and active staff, by name. */
+export async function findDistrictOverviews(db: Kysely<DB>): Promise<DistrictOverview[]> {
+  const rows = await db
+    .selectFrom('districts as d')
+    .select([
+      'd.district_id',
+      'd.slug',
+      'd.name',
+      'd.time_zone',
+      'd.is_demo',
+      sql<number>`(SELECT count(*) FROM schools s WHERE s.district_id = d.district_id)`.as('schools'),
+      sql<number>`(SELECT count(*) FROM students s WHERE s.district_id = d.district_id)`.as('students'),
+      sql<number>`(SELECT count(*) FROM staff_users u WHERE u.district_id = d.district_id AND u.is_active)`.as(
+        'staff',
+      ),
+    ])
+    .orderBy('d.name')
+    .execute();
+  return rows.map((row) => ({
+    districtId: row.district_id,
+    slug: row.slug,
+    name: row.name,
+    timeZone: row.time_zone,
+    isDemo: row.is_demo,
+    schools: Number(row.schools),
+    students: Number(row.students),
+    staff: Number(row.staff),
+  }));
+}
+
+/** Whether any district exists (start-up seeds the demo only into an empty database). */
+export async function hasAnyDistrict(db: Kysely<DB>): Promise<boolean> {
+  const row = await db.selectFrom('districts').select('district_id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
