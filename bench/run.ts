@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { generateDemoDistrict } from '../src/demo/demo-district.ts';
 import { seedDemoDistrict } from '../src/demo/demo.service.ts';
+import { generateDemoDistrict } from '../src/demo/demo-district.ts';
 import { type Database, openDatabase } from '../src/platform/db/connection.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { describeMachine, type Measurement, medianMs, peakRssMiB, renderSection } from './harness.ts';
@@ -29,7 +29,9 @@ function countRows(summary: { counts: Record<string, number> }): number {
 
 /** The baseline for seeding: the same number of rows into one plain table, in batches of 1,000. */
 async function insertPlainRows(database: Database, rows: number): Promise<void> {
-  await sql`CREATE TABLE IF NOT EXISTS bench_rows (district_id uuid, n integer, label text)`.execute(database.db);
+  await sql`CREATE TABLE IF NOT EXISTS bench_rows (district_id uuid, n integer, label text)`.execute(
+    database.db,
+  );
   await sql`TRUNCATE bench_rows`.execute(database.db);
   const district = '00000000-0000-4000-8000-000000000000';
   await database.db.transaction().execute(async (trx) => {
@@ -46,7 +48,11 @@ async function insertPlainRows(database: Database, rows: number): Promise<void> 
   });
 }
 
-async function benchSeeding(engine: string, open: () => Promise<Database>, sizes: number[]): Promise<Measurement[]> {
+async function benchSeeding(
+  engine: string,
+  open: () => Promise<Database>,
+  sizes: number[],
+): Promise<Measurement[]> {
   const out: Measurement[] = [];
   for (const students of sizes) {
     const database = await open();
@@ -107,7 +113,11 @@ async function benchMemory(): Promise<Measurement[]> {
   return out;
 }
 
-function timeUntil(command: string[], env: NodeJS.ProcessEnv, ready: RegExp | null): Promise<{ ms: number; url?: string; kill: () => Promise<void> }> {
+function timeUntil(
+  command: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp | null,
+): Promise<{ ms: number; url?: string; kill: () => Promise<void> }> {
   const started = performance.now();
   const child = spawn(process.execPath, command, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -139,8 +149,14 @@ function timeUntil(command: string[], env: NodeJS.ProcessEnv, ready: RegExp | nu
 
 async function benchServer(): Promise<Measurement[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'homeroom-bench-'));
-  const env = { ...process.env, HOMEROOM_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', HOMEROOM_DEMO_AS_OF: AS_OF };
-  delete env.DATABASE_URL;
+  const env = {
+    ...process.env,
+    HOMEROOM_DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    HOMEROOM_DEMO_AS_OF: AS_OF,
+  };
+  delete (env as NodeJS.ProcessEnv).DATABASE_URL;
   try {
     const running = /Homeroom is running at (http:\/\/\S+)/;
     const first = await timeUntil([BIN, 'serve'], env, running);
@@ -189,7 +205,9 @@ async function benchServer(): Promise<Measurement[]> {
   }
 }
 
-async function postgresScratch(serverUrl: string): Promise<{ open: () => Promise<Database>; drop: () => Promise<void> }> {
+async function postgresScratch(
+  serverUrl: string,
+): Promise<{ open: () => Promise<Database>; drop: () => Promise<void> }> {
   const names: string[] = [];
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -212,12 +230,22 @@ async function postgresScratch(serverUrl: string): Promise<{ open: () => Promise
 const sections: string[] = [];
 const seedSizes = LARGE ? [1_500, 10_000, 100_000] : [1_500, 10_000];
 console.log('seeding on PGlite…');
-sections.push(renderSection('Seeding the demo district', await benchSeeding('PGlite', () => openDatabase({ dataDir: null }), seedSizes)));
+sections.push(
+  renderSection(
+    'Seeding the demo district',
+    await benchSeeding('PGlite', () => openDatabase({ dataDir: null }), seedSizes),
+  ),
+);
 if (process.env.BENCH_DATABASE_URL) {
   console.log('seeding on PostgreSQL…');
   const scratch = await postgresScratch(process.env.BENCH_DATABASE_URL);
   try {
-    sections.push(renderSection('Seeding the demo district on PostgreSQL', await benchSeeding('PostgreSQL', scratch.open, seedSizes)));
+    sections.push(
+      renderSection(
+        'Seeding the demo district on PostgreSQL',
+        await benchSeeding('PostgreSQL', scratch.open, seedSizes),
+      ),
+    );
   } finally {
     await scratch.drop();
   }

@@ -14,7 +14,9 @@ for (const [key, entry] of Object.entries({ ...packages })) {
   for (const [name, version] of Object.entries(optional)) {
     const childKey = `${key ? `${key}/` : ''}node_modules/${name}`;
     if (packages[childKey] || packages[`node_modules/${name}`]) continue;
-    const platform = /-(android|darwin|linux|win32|freebsd)-(arm64|x64|ia32|arm)(?:-(musl|gnu|msvc))?$/.exec(name);
+    const platform = /-(android|darwin|linux|win32|freebsd)-(arm64|x64|ia32|arm)(?:-(musl|gnu|msvc))?$/.exec(
+      name,
+    );
     if (!platform) continue;
     const [, os, cpu, libc] = platform;
     packages[`node_modules/${name}`] = {

@@ -71,6 +71,7 @@ export async function generateDbTypes(): Promise<string> {
       '',
       'export type Json = ColumnType<unknown, string, string>;',
       'export type Timestamp = ColumnType<Date, Date | string, Date | string>;',
+      'export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;',
       '',
     ];
     for (const [table, columns] of tables) {
@@ -80,7 +81,9 @@ export async function generateDbTypes(): Promise<string> {
         if (column.is_nullable === 'YES') type = `${type} | null`;
         if (column.is_identity === 'YES' || column.is_generated === 'ALWAYS')
           type = `GeneratedAlways<${type}>`;
-        else if (column.column_default !== null) type = `Generated<${type}>`;
+        else if (column.column_default !== null)
+          // Kysely's Generated<> does not unwrap a ColumnType, so a defaulted timestamp gets its own.
+          type = type.startsWith('Timestamp') ? `Generated${type}` : `Generated<${type}>`;
         out.push(`  ${column.column_name}: ${type};`);
       }
       out.push('}', '');

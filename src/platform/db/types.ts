@@ -3,6 +3,7 @@ import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 export type Json = ColumnType<unknown, string, string>;
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface AttendanceEvents {
   district_id: string;
@@ -23,13 +24,13 @@ export interface AttendanceEvents {
   source_system: string;
   source_id: string;
   recorded_by: string | null;
-  recorded_at: Generated<Timestamp>;
+  recorded_at: GeneratedTimestamp;
 }
 
 export interface AuditLog {
   district_id: string;
   audit_id: GeneratedAlways<number>;
-  occurred_at: Generated<Timestamp>;
+  occurred_at: GeneratedTimestamp;
   actor_type: string;
   actor_id: string | null;
   actor_role: string | null;
@@ -82,7 +83,7 @@ export interface ContactConsents {
   channel: string;
   status: string;
   source: string;
-  changed_at: Generated<Timestamp>;
+  changed_at: GeneratedTimestamp;
 }
 
 export interface ContactEmails {
@@ -114,8 +115,8 @@ export interface Contacts {
   contact_window_end: string | null;
   needs_attention: string | null;
   source_id: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface Districts {
@@ -128,8 +129,8 @@ export interface Districts {
   state_code: string | null;
   source_id: string | null;
   is_demo: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface EnrolmentSpans {
@@ -186,7 +187,7 @@ export interface Schools {
   grade_high: string;
   neighbourhood: string | null;
   source_id: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface SectionEnrolments {
@@ -249,8 +250,8 @@ export interface StaffUsers {
   password_hash: string | null;
   is_active: Generated<boolean>;
   source_id: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface StudentContacts {
@@ -288,8 +289,8 @@ export interface Students {
   races: Generated<string[]>;
   homeless: Generated<boolean>;
   foster_care: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface DB {

@@ -11,6 +11,14 @@ import { html, type SafeHtml } from './html.ts';
 
 const homeCss = readFileSync(new URL('./assets/home.css', import.meta.url), 'utf8');
 const numbers = new Intl.NumberFormat('en-US');
+const ROLE_LABELS: Readonly<Record<string, string>> = {
+  district_admin: 'District administrator',
+  school_admin: 'School administrator',
+  attendance_champion: 'Attendance champion',
+  counselor: 'Counselor',
+  teacher: 'Teacher',
+  analyst: 'Analyst',
+};
 
 function renderDistrict(district: DistrictOverview): SafeHtml {
   return html`<li class="card">
@@ -33,7 +41,7 @@ function renderSignIns(districts: readonly DistrictOverview[], password: string)
       <caption class="visually-hidden">One demo account for each role</caption>
       <thead><tr><th scope="col">Role</th><th scope="col">Email</th><th scope="col">Scope</th></tr></thead>
       <tbody>
-        ${demoSignIns().map((account) => html`<tr><td>${account.role}</td><td>${account.email}</td><td>${account.scope}</td></tr>`)}
+        ${demoSignIns().map((account) => html`<tr><td>${ROLE_LABELS[account.role] ?? account.role}</td><td>${account.email}</td><td>${account.scope}</td></tr>`)}
       </tbody>
     </table>
   </section>`;

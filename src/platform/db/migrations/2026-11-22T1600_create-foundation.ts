@@ -9,6 +9,7 @@ import { runSqlScript } from '../sql-script.ts';
  * Rules every table follows (asserted by test/schema.test.ts over the live catalogue):
  * - it has a `district_id` column, and its primary key and every foreign key start with it;
  * - school dates are plain `date`s in the district's time zone; instants are `timestamptz`;
+ * - every foreign key has an index that starts with its columns (deletes and joins stay fast);
  * - date ranges are half-open: `start` inclusive, `end_exclusive` exclusive (OneRoster's
  *   convention; Ed-Fi's inclusive exit dates are normalised on import by adding a day).
  */
@@ -185,6 +186,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     CREATE INDEX enrolment_spans_student ON enrolment_spans (district_id, student_id, entry_date);
     CREATE INDEX enrolment_spans_school ON enrolment_spans (district_id, school_id, school_year_id);
+    CREATE INDEX enrolment_spans_calendar ON enrolment_spans (district_id, calendar_id);
 
     CREATE TABLE sections (
       district_id uuid NOT NULL,
@@ -205,6 +207,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       FOREIGN KEY (district_id, period_id) REFERENCES periods (district_id, period_id) ON DELETE SET NULL (period_id)
     );
     CREATE INDEX sections_school ON sections (district_id, school_id, school_year_id);
+    CREATE INDEX sections_period ON sections (district_id, period_id) WHERE period_id IS NOT NULL;
+    CREATE INDEX sections_session ON sections (district_id, session_id) WHERE session_id IS NOT NULL;
 
     CREATE TABLE section_enrolments (
       district_id uuid NOT NULL,
@@ -255,6 +259,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     COMMENT ON COLUMN contacts.reads_text IS 'False when the family asked for voice because they do not read.';
     COMMENT ON COLUMN contacts.needs_attention IS 'Why staff should look at this contact (invalid number, bounced email...).';
+    CREATE INDEX contacts_household ON contacts (district_id, household_id) WHERE household_id IS NOT NULL;
 
     CREATE TABLE contact_phones (
       district_id uuid NOT NULL,
@@ -311,6 +316,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       FOREIGN KEY (district_id, household_id) REFERENCES households (district_id, household_id) ON DELETE SET NULL (household_id)
     );
     CREATE INDEX student_contacts_contact ON student_contacts (district_id, contact_id);
+    CREATE INDEX student_contacts_household ON student_contacts (district_id, household_id) WHERE household_id IS NOT NULL;
 
     CREATE TABLE staff_users (
       district_id uuid NOT NULL REFERENCES districts (district_id) ON DELETE CASCADE,
@@ -344,6 +350,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       CHECK ((scope = 'district') = (school_id IS NULL))
     );
     CREATE INDEX staff_role_grants_user ON staff_role_grants (district_id, user_id);
+    CREATE INDEX staff_role_grants_school ON staff_role_grants (district_id, school_id) WHERE school_id IS NOT NULL;
     COMMENT ON TABLE staff_role_grants IS
       'A role held over a scope: the whole district, one school, the sections a teacher teaches, or a caseload.';
 
@@ -405,6 +412,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     CREATE INDEX attendance_events_student_date ON attendance_events (district_id, student_id, date);
     CREATE INDEX attendance_events_school_date ON attendance_events (district_id, school_id, date);
+    CREATE INDEX attendance_events_section ON attendance_events (district_id, section_id, date) WHERE section_id IS NOT NULL;
+    CREATE INDEX attendance_events_period ON attendance_events (district_id, period_id) WHERE period_id IS NOT NULL;
+    CREATE INDEX attendance_events_recorded_by ON attendance_events (district_id, recorded_by) WHERE recorded_by IS NOT NULL;
     COMMENT ON TABLE attendance_events IS
       'Attendance at its finest grain. section_id NULL is a daily (school-level) event. No row means present '
       'for districts that record in the negative. (source_system, source_id) makes re-imports idempotent.';

@@ -1,0 +1,615 @@
+/**
+ * Writes the demo district out as a district's SIS would export it: a OneRoster 1.2 CSV
+ * folder (manifest, orgs, academicSessions, courses, classes, users, roles, enrollments,
+ * demographics), the school calendar as calendar.csv and attendance in Homeroom's simple
+ * CSV format (docs/formats/attendance-csv.md). Streams row by row, so a million students
+ * need no more memory than a thousand. Import tests and benchmarks read these files.
+ */
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import { DEMO_SCHOOL_YEAR, DEMO_SESSIONS, demoCalendarDays } from './demo-calendar.ts';
+import { type DemoOptions, generateDemoDistrict } from './demo-district.ts';
+import { DEMO_DISTRICT_NAME } from './demo-plan.ts';
+
+const MODIFIED = '2026-08-01T00:00:00.000Z';
+
+class CsvFile {
+  readonly #stream;
+  readonly #done;
+  rows = 0;
+
+  constructor(path: string, columns: readonly string[]) {
+    const out = createWriteStream(path);
+    this.#stream = stringify({ header: true, columns: [...columns], eof: true });
+    this.#stream.pipe(out);
+    this.#done = finished(out);
+  }
+
+  async write(row: readonly unknown[]): Promise<void> {
+    this.rows += 1;
+    if (!this.#stream.write(row)) await once(this.#stream, 'drain');
+  }
+
+  async close(): Promise<void> {
+    this.#stream.end();
+    await this.#done;
+  }
+}
+
+const ORGS = ['sourcedId', 'status', 'dateLastModified', 'name', 'type', 'identifier', 'parentSourcedId'];
+const SESSIONS = [
+  'sourcedId',
+  'status',
+  'dateLastModified',
+  'title',
+  'type',
+  'startDate',
+  'endDate',
+  'parentSourcedId',
+  'schoolYear',
+];
+const COURSES = [
+  'sourcedId',
+  'status',
+  'dateLastModified',
+  'schoolYearSourcedId',
+  'title',
+  'courseCode',
+  'grades',
+  'orgSourcedId',
+  'subjects',
+  'subjectCodes',
+];
+const CLASSES = [
+  'sourcedId',
+  'status',
+  'dateLastModified',
+  'title',
+  'grades',
+  'courseSourcedId',
+  'classCode',
+  'classType',
+  'location',
+  'schoolSourcedId',
+  'termSourcedIds',
+  'subjects',
+  'subjectCodes',
+  'periods',
+];
+const USERS = [
+  'sourcedId',
+  'status',
+  'dateLastModified',
+  'enabledUser',
+  'username',
+  'userIds',
+  'givenName',
+  'familyName',
+  'middleName',
+  'identifier',
+  'email',
+  'sms',
+  'phone',
+  'agentSourcedIds',
+  'grades',
+  'password',
+  'userMasterIdentifier',
+  'resourceSourcedIds',
+  'preferredGivenName',
+  'preferredMiddleName',
+  'preferredFamilyName',
+  'primaryOrgSourcedId',
+  'pronouns',
+  'metadata.homeroom.preferredLanguage',
+];
+const ROLES = [
+  'sourcedId',
+  'status',
+  'dateLastModified',
+  'userSourcedId',
+  'roleType',
+  'role',
+  'beginDate',
+  'endDate',
+  'orgSourcedId',
+  'userProfileSourcedId',
+];
+const ENROLLMENTS = [
+  'sourcedId',
+  'status',
+  'dateLastModified',
+  'classSourcedId',
+  'schoolSourcedId',
+  'userSourcedId',
+  'role',
+  'primary',
+  'beginDate',
+  'endDate',
+];
+const DEMOGRAPHICS = [
+  'sourcedId',
+  'status',
+  'dateLastModified',
+  'birthDate',
+  'sex',
+  'americanIndianOrAlaskaNative',
+  'asian',
+  'blackOrAfricanAmerican',
+  'nativeHawaiianOrOtherPacificIslander',
+  'white',
+  'demographicRaceTwoOrMoreRaces',
+  'hispanicOrLatinoEthnicity',
+  'countryOfBirthCode',
+  'stateOfBirthAbbreviation',
+  'cityOfBirth',
+  'publicSchoolResidenceStatus',
+];
+export const ATTENDANCE_COLUMNS = [
+  'student_id',
+  'school_id',
+  'date',
+  'category',
+  'minutes',
+  'day_fraction',
+  'section_id',
+  'period',
+  'reason',
+  'excused',
+  'arrival_time',
+  'departure_time',
+  'source_id',
+];
+export const CALENDAR_COLUMNS = [
+  'school_id',
+  'calendar_code',
+  'date',
+  'day_type',
+  'instructional_minutes',
+  'note',
+];
+
+const GUARDIAN_ROLE: Readonly<Record<string, string>> = {
+  mother: 'parent',
+  father: 'parent',
+  parent: 'parent',
+  step_parent: 'parent',
+  guardian: 'guardian',
+  foster_parent: 'guardian',
+  grandparent: 'relative',
+  relative: 'relative',
+  sibling: 'relative',
+  emergency_contact: 'relative',
+  other: 'relative',
+};
+
+const yesNo = (value: boolean) => (value ? 'true' : 'false');
+
+export interface DemoFilesSummary {
+  readonly directory: string;
+  readonly files: string[];
+  readonly rows: Record<string, number>;
+}
+
+/** Writes the demo district for `options` into `directory` (created if missing). */
+export async function writeDemoFiles(options: DemoOptions, directory: string): Promise<DemoFilesSummary> {
+  mkdirSync(directory, { recursive: true });
+  const district = generateDemoDistrict(options);
+  const open = (name: string, columns: readonly string[]) => new CsvFile(join(directory, name), columns);
+  const files = {
+    'orgs.csv': open('orgs.csv', ORGS),
+    'academicSessions.csv': open('academicSessions.csv', SESSIONS),
+    'courses.csv': open('courses.csv', COURSES),
+    'classes.csv': open('classes.csv', CLASSES),
+    'users.csv': open('users.csv', USERS),
+    'roles.csv': open('roles.csv', ROLES),
+    'enrollments.csv': open('enrollments.csv', ENROLLMENTS),
+    'demographics.csv': open('demographics.csv', DEMOGRAPHICS),
+    'calendar.csv': open('calendar.csv', CALENDAR_COLUMNS),
+    'attendance.csv': open('attendance.csv', ATTENDANCE_COLUMNS),
+  };
+  const f = files;
+  const year = 'as-2026-2027';
+  await f['orgs.csv'].write([
+    'org-district',
+    'active',
+    MODIFIED,
+    DEMO_DISTRICT_NAME,
+    'district',
+    'RIVERSIDE',
+    '',
+  ]);
+  await f['academicSessions.csv'].write([
+    year,
+    'active',
+    MODIFIED,
+    DEMO_SCHOOL_YEAR.name,
+    'schoolYear',
+    DEMO_SCHOOL_YEAR.firstDay,
+    DEMO_SCHOOL_YEAR.lastDay,
+    '',
+    '2027',
+  ]);
+  for (const session of DEMO_SESSIONS) {
+    // OneRoster academic-session end dates are the last day (inclusive) in practice; the
+    // importer reads them so. Enrolment end dates are exclusive.
+    const last = new Date(`${session.endDateExclusive}T00:00:00Z`);
+    last.setUTCDate(last.getUTCDate() - 1);
+    await f['academicSessions.csv'].write([
+      `${year}-${session.key}`,
+      'active',
+      MODIFIED,
+      session.name,
+      'semester',
+      session.startDate,
+      last.toISOString().slice(0, 10),
+      year,
+      '2027',
+    ]);
+  }
+  const terms = DEMO_SESSIONS.map((session) => `${year}-${session.key}`).join(',');
+
+  // Schools, their courses and classes, teachers and their enrolments.
+  const schoolSource = new Map<string, string>();
+  const sectionSource = new Map<string, { source: string; school: string; period: string }>();
+  const teacherOf = new Map<string, string>();
+  const courseWritten = new Set<string>();
+  for (const chunk of district.structure()) {
+    for (const school of chunk.schools ?? []) {
+      schoolSource.set(school.school_id as string, school.source_id as string);
+      await f['orgs.csv'].write([
+        school.source_id,
+        'active',
+        MODIFIED,
+        school.name,
+        'school',
+        school.source_id,
+        'org-district',
+      ]);
+      const plan = district.plan.schools.find((s) => s.id === school.school_id);
+      for (const day of demoCalendarDays()) {
+        await f['calendar.csv'].write([
+          school.source_id,
+          'regular',
+          day.date,
+          day.dayType,
+          Math.round((plan?.dayMinutes ?? 0) * day.share),
+          day.note ?? '',
+        ]);
+      }
+    }
+    const periodName = new Map((chunk.periods ?? []).map((period) => [period.period_id as string, period]));
+    for (const link of chunk.section_staff ?? [])
+      teacherOf.set(link.section_id as string, link.user_id as string);
+    for (const user of chunk.staff_users ?? []) {
+      const [given, ...rest] = String(user.display_name).split(' ');
+      await f['users.csv'].write([
+        user.source_id,
+        'active',
+        MODIFIED,
+        'true',
+        user.email,
+        '',
+        given,
+        rest.join(' '),
+        '',
+        user.source_id,
+        user.email,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ]);
+    }
+    for (const grant of chunk.staff_role_grants ?? []) {
+      const source = chunk.staff_users?.find((user) => user.user_id === grant.user_id)?.source_id;
+      const role =
+        grant.role === 'teacher'
+          ? 'teacher'
+          : grant.role === 'counselor'
+            ? 'counselor'
+            : grant.scope === 'district'
+              ? 'districtAdministrator'
+              : 'principal';
+      const org = grant.school_id ? schoolSource.get(grant.school_id as string) : 'org-district';
+      await f['roles.csv'].write([
+        `role-${source}`,
+        'active',
+        MODIFIED,
+        source,
+        'primary',
+        role,
+        DEMO_SCHOOL_YEAR.firstDay,
+        '',
+        org,
+        '',
+      ]);
+    }
+    for (const section of chunk.sections ?? []) {
+      const school = schoolSource.get(section.school_id as string) as string;
+      const courseCode = (section.course_code as string | null) ?? `HOMEROOM-${school}`;
+      const courseId = `course-${school}-${courseCode}`;
+      if (!courseWritten.has(courseId)) {
+        courseWritten.add(courseId);
+        await f['courses.csv'].write([
+          courseId,
+          'active',
+          MODIFIED,
+          year,
+          section.course_code ? String(section.name).replace(/ \d+, period \d+$/, '') : 'Homeroom',
+          courseCode,
+          '',
+          school,
+          '',
+          '',
+        ]);
+      }
+      const period = section.period_id ? periodName.get(section.period_id as string) : undefined;
+      const periodLabel = period ? String(period.ordinal) : '';
+      sectionSource.set(section.section_id as string, {
+        source: section.source_id as string,
+        school,
+        period: periodLabel,
+      });
+      await f['classes.csv'].write([
+        section.source_id,
+        'active',
+        MODIFIED,
+        section.name,
+        '',
+        courseId,
+        section.source_id,
+        section.is_homeroom ? 'homeroom' : 'scheduled',
+        '',
+        school,
+        terms,
+        '',
+        '',
+        periodLabel,
+      ]);
+      const teacher = chunk.staff_users?.find(
+        (user) => user.user_id === teacherOf.get(section.section_id as string),
+      );
+      if (teacher) {
+        await f['enrollments.csv'].write([
+          `enr-${section.source_id}-${teacher.source_id}`,
+          'active',
+          MODIFIED,
+          section.source_id,
+          school,
+          teacher.source_id,
+          'teacher',
+          'true',
+          DEMO_SCHOOL_YEAR.firstDay,
+          '',
+        ]);
+      }
+    }
+  }
+
+  // Families: guardians, students, their enrolments, demographics and attendance.
+  for (const family of district.families()) {
+    const studentSource = new Map(
+      (family.students ?? []).map((student) => [student.student_id as string, student]),
+    );
+    const contactSource = new Map(
+      (family.contacts ?? []).map((contact) => [
+        contact.contact_id as string,
+        `guardian-${String(contact.source_id).slice(8)}`,
+      ]),
+    );
+    for (const contact of family.contacts ?? []) {
+      const phone = family.contact_phones?.find((p) => p.contact_id === contact.contact_id);
+      const emailRow = family.contact_emails?.find((e) => e.contact_id === contact.contact_id);
+      const children = (family.student_contacts ?? []).filter(
+        (link) => link.contact_id === contact.contact_id,
+      );
+      const agents = children
+        .map((link) => studentSource.get(link.student_id as string)?.source_id)
+        .join(',');
+      const source = contactSource.get(contact.contact_id as string) as string;
+      await f['users.csv'].write([
+        source,
+        'active',
+        MODIFIED,
+        'true',
+        '',
+        '',
+        contact.first_name,
+        contact.last_name,
+        '',
+        source,
+        emailRow?.email ?? '',
+        phone?.can_receive_sms ? phone.phone_e164 : '',
+        phone?.phone_e164 ?? '',
+        agents,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        contact.preferred_language,
+      ]);
+      const relationship = String(children[0]?.relationship ?? 'guardian');
+      await f['roles.csv'].write([
+        `role-${source}`,
+        'active',
+        MODIFIED,
+        source,
+        'primary',
+        GUARDIAN_ROLE[relationship] ?? 'guardian',
+        '',
+        '',
+        'org-district',
+        '',
+      ]);
+    }
+    for (const student of family.students ?? []) {
+      const spans = (family.enrolment_spans ?? []).filter((span) => span.student_id === student.student_id);
+      const guardians = (family.student_contacts ?? [])
+        .filter((link) => link.student_id === student.student_id)
+        .map((link) => contactSource.get(link.contact_id as string))
+        .join(',');
+      const primarySchool = schoolSource.get(spans[spans.length - 1]?.school_id as string) ?? '';
+      await f['users.csv'].write([
+        student.source_id,
+        'active',
+        MODIFIED,
+        'true',
+        student.local_id,
+        `{state:${student.state_id}}`,
+        student.first_name,
+        student.last_name,
+        '',
+        student.local_id,
+        '',
+        '',
+        '',
+        guardians,
+        student.grade_level,
+        '',
+        student.state_id,
+        '',
+        '',
+        '',
+        '',
+        primarySchool,
+        '',
+        student.home_language,
+      ]);
+      for (const span of spans) {
+        const school = schoolSource.get(span.school_id as string) as string;
+        await f['roles.csv'].write([
+          `role-${span.source_id}`,
+          'active',
+          MODIFIED,
+          student.source_id,
+          spans.length > 1 ? 'secondary' : 'primary',
+          'student',
+          span.entry_date,
+          span.end_date_exclusive ?? '',
+          school,
+          '',
+        ]);
+      }
+      const races = new Set(student.races as string[]);
+      await f['demographics.csv'].write([
+        student.source_id,
+        'active',
+        MODIFIED,
+        student.date_of_birth,
+        student.gender === 'F' ? 'female' : 'male',
+        yesNo(races.has('american_indian_alaska_native')),
+        yesNo(races.has('asian')),
+        yesNo(races.has('black')),
+        yesNo(races.has('native_hawaiian_pacific_islander')),
+        yesNo(races.has('white')),
+        yesNo(races.size > 1),
+        yesNo(Boolean(student.hispanic_latino)),
+        '',
+        'IL',
+        '',
+        '',
+      ]);
+    }
+    for (const enrolment of family.section_enrolments ?? []) {
+      const student = studentSource.get(enrolment.student_id as string);
+      const section = sectionSource.get(enrolment.section_id as string);
+      if (!student || !section) continue;
+      await f['enrollments.csv'].write([
+        enrolment.source_id,
+        'active',
+        MODIFIED,
+        section.source,
+        section.school,
+        student.source_id,
+        'student',
+        'false',
+        enrolment.entry_date,
+        enrolment.end_date_exclusive ?? '',
+      ]);
+    }
+    for (const event of family.attendance_events ?? []) {
+      const student = studentSource.get(event.student_id as string);
+      const section = event.section_id ? sectionSource.get(event.section_id as string) : undefined;
+      await f['attendance.csv'].write([
+        student?.local_id,
+        schoolSource.get(event.school_id as string),
+        event.date,
+        event.category,
+        event.minutes ?? '',
+        event.day_fraction ?? '',
+        section?.source ?? '',
+        section?.period ?? '',
+        event.reason ?? '',
+        event.is_excused === null || event.is_excused === undefined ? '' : yesNo(event.is_excused),
+        event.arrival_time ?? '',
+        event.departure_time ?? '',
+        event.source_id,
+      ]);
+    }
+  }
+
+  const manifest = open('manifest.csv', ['propertyName', 'value']);
+  const bulk = new Set([
+    'academicSessions',
+    'classes',
+    'courses',
+    'demographics',
+    'enrollments',
+    'orgs',
+    'roles',
+    'users',
+  ]);
+  await manifest.write(['manifest.version', '1.0']);
+  await manifest.write(['oneroster.version', '1.2']);
+  for (const name of [
+    'academicSessions',
+    'categories',
+    'classes',
+    'classResources',
+    'courses',
+    'courseResources',
+    'demographics',
+    'enrollments',
+    'lineItemLearningObjectiveIds',
+    'lineItems',
+    'lineItemScoreScales',
+    'orgs',
+    'resources',
+    'resultLearningObjectiveIds',
+    'results',
+    'resultScoreScales',
+    'roles',
+    'scoreScales',
+    'userProfiles',
+    'userResources',
+    'users',
+  ]) {
+    await manifest.write([`file.${name}`, bulk.has(name) ? 'bulk' : 'absent']);
+  }
+  await manifest.write(['source.systemName', 'Riverside SIS (Homeroom demo)']);
+  await manifest.write(['source.systemCode', 'riverside-sis']);
+  const rows: Record<string, number> = { 'manifest.csv': manifest.rows };
+  await manifest.close();
+  for (const [name, file] of Object.entries(files)) {
+    rows[name] = file.rows;
+    await file.close();
+  }
+  return { directory, files: ['manifest.csv', ...Object.keys(files)], rows };
+}
