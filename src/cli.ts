@@ -221,8 +221,11 @@ async function demo(config: Config, logger: Logger, args: string[]): Promise<voi
     1_000_000,
   );
   const asOf = values['as-of'] ?? config.HOMEROOM_DEMO_AS_OF ?? defaultDemoAsOf(new Date());
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
-    throw new UsageError(`--as-of must be a date as YYYY-MM-DD, got "${asOf}".`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || asOf < '2026-07-01' || asOf > '2027-06-30') {
+    throw new UsageError(
+      `--as-of must be a date as YYYY-MM-DD in the 2026-27 school year (2026-07-01 to 2027-06-30), got "${asOf}".`,
+    );
+  }
   const progress = (p: { phase: string; done: number; total: number }) => {
     if (process.stderr.isTTY)
       process.stderr.write(

@@ -76,6 +76,23 @@ describe(`schema on ${testEngine()}`, () => {
     expect(keys.filter((key) => key.constraint_type === 'FOREIGN KEY').length).toBeGreaterThan(30);
   });
 
+  it('indexes every foreign key by its own columns, so deletes and joins never scan a table', async () => {
+    const { rows } = await sql<{ key: string; indexed: boolean }>`
+      SELECT con.conrelid::regclass::text || '.' || con.conname AS key,
+             EXISTS (
+               SELECT 1 FROM pg_index i
+               WHERE i.indrelid = con.conrelid
+                 AND (SELECT array_agg(x ORDER BY x)
+                      FROM unnest((i.indkey::int2[])[0:array_length(con.conkey, 1) - 1]) x)
+                   = (SELECT array_agg(x ORDER BY x) FROM unnest(con.conkey) x)
+             ) AS indexed
+      FROM pg_constraint con
+      JOIN pg_namespace ns ON ns.oid = con.connamespace
+      WHERE ns.nspname = 'public' AND con.contype = 'f'`.execute(database.db);
+    expect(rows.length).toBeGreaterThan(30);
+    expect(rows.filter((row) => !row.indexed).map((row) => row.key)).toEqual([]);
+  });
+
   it('keeps the audit log append-only', async () => {
     const [district] = await database.db
       .insertInto('districts')

@@ -52,6 +52,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', 'one of fatal, error, warn, info, debug, trace, silent'],
     ['PUBLIC_URL', 'ftp://example.org', 'an http:// or https:// URL'],
     ['HOMEROOM_DEMO_AS_OF', '2027-02-30', 'a date as YYYY-MM-DD'],
+    ['HOMEROOM_DEMO_AS_OF', '2031-01-01', 'in the 2026-27 school year (2026-07-01 to 2027-06-30)'],
     ['HOMEROOM_DEMO_STUDENTS', '50', 'an integer from 100 to 1000000'],
   ])('names %s and the expected form when it is %j', (name, value, form) => {
     const problems = problemsOf({ [name]: value });

@@ -84,6 +84,13 @@ const isoDate: Parser<string> = (raw) => {
   return value;
 };
 
+/** A date in the demo district's school year (the only year the demo has a calendar for). */
+const demoDate: Parser<string> = (raw) => {
+  const value = isoDate(raw);
+  if (value < '2026-07-01' || value > '2027-06-30') throw new SettingError();
+  return value;
+};
+
 const text: Parser<string> = (raw) => {
   if (raw.trim() === '') throw new SettingError();
   return raw.trim();
@@ -161,9 +168,9 @@ export const settings = {
   ),
   HOMEROOM_DEMO_AS_OF: setting(
     'The demo district is shown as of this school date (attendance exists up to the day before).',
-    'a date as YYYY-MM-DD within the 2026-27 school year',
+    'a date as YYYY-MM-DD in the 2026-27 school year (2026-07-01 to 2027-06-30)',
     undefined,
-    isoDate,
+    demoDate,
   ),
   HOMEROOM_IN_PROCESS_WORKERS: setting(
     'Run the job workers inside `serve` (the embedded default); set false when running `homeroom worker` processes.',

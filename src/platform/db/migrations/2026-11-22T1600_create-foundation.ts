@@ -73,6 +73,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       CHECK (end_date_exclusive > start_date)
     );
 
+    CREATE INDEX sessions_school_year ON sessions (district_id, school_year_id);
+    CREATE INDEX sessions_school ON sessions (district_id, school_id) WHERE school_id IS NOT NULL;
+
     CREATE TABLE calendars (
       district_id uuid NOT NULL,
       calendar_id uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -86,6 +89,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       FOREIGN KEY (district_id, school_id) REFERENCES schools (district_id, school_id) ON DELETE CASCADE,
       FOREIGN KEY (district_id, school_year_id) REFERENCES school_years (district_id, school_year_id) ON DELETE CASCADE
     );
+    CREATE INDEX calendars_school_year ON calendars (district_id, school_year_id);
     COMMENT ON COLUMN calendars.last_attendance_date IS
       'Last date for which the school submitted attendance; days enrolled are not counted beyond it.';
 
@@ -187,6 +191,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE INDEX enrolment_spans_student ON enrolment_spans (district_id, student_id, entry_date);
     CREATE INDEX enrolment_spans_school ON enrolment_spans (district_id, school_id, school_year_id);
     CREATE INDEX enrolment_spans_calendar ON enrolment_spans (district_id, calendar_id);
+    CREATE INDEX enrolment_spans_school_year ON enrolment_spans (district_id, school_year_id);
 
     CREATE TABLE sections (
       district_id uuid NOT NULL,
@@ -208,6 +213,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     CREATE INDEX sections_school ON sections (district_id, school_id, school_year_id);
     CREATE INDEX sections_period ON sections (district_id, period_id) WHERE period_id IS NOT NULL;
+    CREATE INDEX sections_school_year ON sections (district_id, school_year_id);
     CREATE INDEX sections_session ON sections (district_id, session_id) WHERE session_id IS NOT NULL;
 
     CREATE TABLE section_enrolments (
