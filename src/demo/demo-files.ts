@@ -19,18 +19,26 @@ const MODIFIED = '2026-08-01T00:00:00.000Z';
 class CsvFile {
   readonly #stream;
   readonly #done;
+  readonly #columns: readonly string[];
   rows = 0;
 
   constructor(path: string, columns: readonly string[]) {
     const out = createWriteStream(path);
+    this.#columns = columns;
     this.#stream = stringify({ header: true, columns: [...columns], eof: true });
     this.#stream.pipe(out);
     this.#done = finished(out);
   }
 
+  /** Writes one row, values in column order. */
   async write(row: readonly unknown[]): Promise<void> {
     this.rows += 1;
     if (!this.#stream.write(row)) await once(this.#stream, 'drain');
+  }
+
+  /** Writes one row by column name; columns it does not name are left empty. */
+  writeRecord(row: Readonly<Record<string, unknown>>): Promise<void> {
+    return this.write(this.#columns.map((column) => row[column] ?? ''));
   }
 
   async close(): Promise<void> {
@@ -185,6 +193,15 @@ const GUARDIAN_ROLE: Readonly<Record<string, string>> = {
   other: 'relative',
 };
 
+/** The columns every users.csv row has; the rest are filled per kind of user. */
+const userBase = (sourcedId: string) => ({
+  sourcedId,
+  status: 'active',
+  dateLastModified: MODIFIED,
+  enabledUser: 'true',
+  identifier: sourcedId,
+});
+
 const yesNo = (value: boolean) => (value ? 'true' : 'false');
 
 export interface DemoFilesSummary {
@@ -285,32 +302,13 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
       teacherOf.set(link.section_id as string, link.user_id as string);
     for (const user of chunk.staff_users ?? []) {
       const [given, ...rest] = String(user.display_name).split(' ');
-      await f['users.csv'].write([
-        user.source_id,
-        'active',
-        MODIFIED,
-        'true',
-        user.email,
-        '',
-        given,
-        rest.join(' '),
-        '',
-        user.source_id,
-        user.email,
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-      ]);
+      await f['users.csv'].writeRecord({
+        ...userBase(user.source_id as string),
+        username: user.email,
+        givenName: given,
+        familyName: rest.join(' '),
+        email: user.email,
+      });
     }
     for (const grant of chunk.staff_role_grants ?? []) {
       const source = chunk.staff_users?.find((user) => user.user_id === grant.user_id)?.source_id;
@@ -419,32 +417,16 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
         .map((link) => studentSource.get(link.student_id as string)?.source_id)
         .join(',');
       const source = contactSource.get(contact.contact_id as string) as string;
-      await f['users.csv'].write([
-        source,
-        'active',
-        MODIFIED,
-        'true',
-        '',
-        '',
-        contact.first_name,
-        contact.last_name,
-        '',
-        source,
-        emailRow?.email ?? '',
-        phone?.can_receive_sms ? phone.phone_e164 : '',
-        phone?.phone_e164 ?? '',
-        agents,
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        contact.preferred_language,
-      ]);
+      await f['users.csv'].writeRecord({
+        ...userBase(source),
+        givenName: contact.first_name,
+        familyName: contact.last_name,
+        email: emailRow?.email,
+        sms: phone?.can_receive_sms ? phone.phone_e164 : '',
+        phone: phone?.phone_e164,
+        agentSourcedIds: agents,
+        'metadata.homeroom.preferredLanguage': contact.preferred_language,
+      });
       const relationship = String(children[0]?.relationship ?? 'guardian');
       await f['roles.csv'].write([
         `role-${source}`,
@@ -466,32 +448,19 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
         .map((link) => contactSource.get(link.contact_id as string))
         .join(',');
       const primarySchool = schoolSource.get(spans[spans.length - 1]?.school_id as string) ?? '';
-      await f['users.csv'].write([
-        student.source_id,
-        'active',
-        MODIFIED,
-        'true',
-        student.local_id,
-        `{state:${student.state_id}}`,
-        student.first_name,
-        student.last_name,
-        '',
-        student.local_id,
-        '',
-        '',
-        '',
-        guardians,
-        student.grade_level,
-        '',
-        student.state_id,
-        '',
-        '',
-        '',
-        '',
-        primarySchool,
-        '',
-        student.home_language,
-      ]);
+      await f['users.csv'].writeRecord({
+        ...userBase(student.source_id as string),
+        username: student.local_id,
+        userIds: `{state:${student.state_id}}`,
+        givenName: student.first_name,
+        familyName: student.last_name,
+        identifier: student.local_id,
+        agentSourcedIds: guardians,
+        grades: student.grade_level,
+        userMasterIdentifier: student.state_id,
+        primaryOrgSourcedId: primarySchool,
+        'metadata.homeroom.preferredLanguage': student.home_language,
+      });
       for (const span of spans) {
         const school = schoolSource.get(span.school_id as string) as string;
         await f['roles.csv'].write([

@@ -38,7 +38,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1_048_576,
     return503OnClosing: true,
-    disableRequestLogging: false,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
