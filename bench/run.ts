@@ -149,14 +149,14 @@ function timeUntil(
 
 async function benchServer(): Promise<Measurement[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'homeroom-bench-'));
-  const env = {
-    ...process.env,
+  const { DATABASE_URL: _embeddedOnly, ...inherited } = process.env;
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
     HOMEROOM_DATA_DIR: dataDir,
     PORT: '0',
     LOG_LEVEL: 'warn',
     HOMEROOM_DEMO_AS_OF: AS_OF,
   };
-  delete (env as NodeJS.ProcessEnv).DATABASE_URL;
   try {
     const running = /Homeroom is running at (http:\/\/\S+)/;
     const first = await timeUntil([BIN, 'serve'], env, running);

@@ -4,6 +4,7 @@
  * message naming the variable.
  */
 import { parseArgs } from 'node:util';
+import { addDays, DEMO_SCHOOL_YEAR } from './demo/demo-calendar.ts';
 // Heavy modules (the HTTP server, the job queue, the demo generator) are imported by the
 // commands that need them, so `homeroom config` or `migrate` start quickly.
 import { type Config, ConfigError, loadConfig, settings } from './platform/config.ts';
@@ -186,17 +187,16 @@ function parseIntegerOption(
 
 class UsageError extends Error {}
 
-const DEMO_YEAR = {
-  secondDay: '2026-08-20',
-  endExclusive: '2027-06-04',
-  timeZone: 'America/Chicago',
-} as const;
-
-/** Today in the demo district's time zone, kept within its school year (2026-27). */
+/**
+ * Today in the demo district's time zone, kept within its school year (2026-27): no earlier
+ * than the second day (so there is a day of attendance), no later than the day after the last.
+ */
 export function defaultDemoAsOf(now: Date): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: DEMO_YEAR.timeZone }).format(now);
-  if (today < DEMO_YEAR.secondDay) return DEMO_YEAR.secondDay;
-  if (today > DEMO_YEAR.endExclusive) return DEMO_YEAR.endExclusive;
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: DEMO_SCHOOL_YEAR.timeZone }).format(now);
+  const secondDay = addDays(DEMO_SCHOOL_YEAR.firstDay, 1);
+  const afterLastDay = addDays(DEMO_SCHOOL_YEAR.lastDay, 1);
+  if (today < secondDay) return secondDay;
+  if (today > afterLastDay) return afterLastDay;
   return today;
 }
 
@@ -221,9 +221,10 @@ async function demo(config: Config, logger: Logger, args: string[]): Promise<voi
     1_000_000,
   );
   const asOf = values['as-of'] ?? config.HOMEROOM_DEMO_AS_OF ?? defaultDemoAsOf(new Date());
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || asOf < '2026-07-01' || asOf > '2027-06-30') {
+  const year = DEMO_SCHOOL_YEAR;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || asOf < year.startDate || asOf >= year.endDateExclusive) {
     throw new UsageError(
-      `--as-of must be a date as YYYY-MM-DD in the 2026-27 school year (2026-07-01 to 2027-06-30), got "${asOf}".`,
+      `--as-of must be a date as YYYY-MM-DD in the 2026-27 school year (${year.startDate} to ${addDays(year.endDateExclusive, -1)}), got "${asOf}".`,
     );
   }
   const progress = (p: { phase: string; done: number; total: number }) => {

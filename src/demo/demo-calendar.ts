@@ -17,6 +17,8 @@ export type DayType =
 
 export interface DemoCalendarDay {
   readonly date: string;
+  /** 0 = Sunday ... 6 = Saturday. */
+  readonly weekday: number;
   readonly dayType: DayType;
   /** 1 for a full day, less for an early release; 0 when school is closed. */
   readonly share: number;
@@ -90,18 +92,42 @@ export function demoCalendarDays(): readonly DemoCalendarDay[] {
     const entry = special.get(date);
     if (entry) {
       const opens = entry.dayType === 'instructional' || entry.dayType === 'makeup';
-      days.push({ date, dayType: entry.dayType, share: opens ? (entry.share ?? 1) : 0, note: entry.note });
+      days.push({
+        date,
+        weekday,
+        dayType: entry.dayType,
+        share: opens ? (entry.share ?? 1) : 0,
+        note: entry.note,
+      });
     } else if (weekday === 0 || weekday === 6) {
-      days.push({ date, dayType: 'weekend', share: 0, note: null });
+      days.push({ date, weekday, dayType: 'weekend', share: 0, note: null });
     } else {
-      days.push({ date, dayType: 'instructional', share: 1, note: null });
+      days.push({ date, weekday, dayType: 'instructional', share: 1, note: null });
     }
   }
   cached = days;
   return days;
 }
 
+let cachedSchoolDays: readonly DemoCalendarDay[] | undefined;
+
 /** The days students attend (instructional and make-up), in order. */
 export function demoSchoolDays(): readonly DemoCalendarDay[] {
-  return demoCalendarDays().filter((day) => day.share > 0);
+  cachedSchoolDays ??= demoCalendarDays().filter((day) => day.share > 0);
+  return cachedSchoolDays;
+}
+
+/** The school days on either side of a closure of more than a long weekend. */
+export function demoBreakEdges(): ReadonlySet<string> {
+  const days = demoSchoolDays();
+  const edges = new Set<string>();
+  for (let i = 0; i + 1 < days.length; i += 1) {
+    const day = days[i] as DemoCalendarDay;
+    const next = days[i + 1] as DemoCalendarDay;
+    if (addDays(day.date, 4) < next.date) {
+      edges.add(day.date);
+      edges.add(next.date);
+    }
+  }
+  return edges;
 }

@@ -18,7 +18,7 @@ import {
   DEMO_SCHOOL_YEAR,
   DEMO_SESSIONS,
   type DemoCalendarDay,
-  dayOfWeek,
+  demoBreakEdges,
   demoCalendarDays,
   demoSchoolDays,
 } from './demo-calendar.ts';
@@ -55,8 +55,8 @@ export { DEMO_DISTRICT_ID, DEMO_DISTRICT_SLUG } from './demo-plan.ts';
 export const DEMO_PASSWORD = 'homeroom-demo';
 export const DEMO_SOURCE_SYSTEM = 'riverside-sis';
 
-/** The tables the demo fills, in an order where every row's references come first. */
-export const DEMO_TABLES = [
+/** The tables of the district's structure (schools, calendars, sections, staff), in dependency order. */
+const STRUCTURE_TABLES = [
   'districts',
   'school_years',
   'sessions',
@@ -69,6 +69,10 @@ export const DEMO_TABLES = [
   'staff_users',
   'staff_role_grants',
   'section_staff',
+] as const satisfies readonly (keyof DB)[];
+
+/** The tables a family fills (one family's rows reference only structure and themselves). */
+const FAMILY_TABLES = [
   'households',
   'contacts',
   'contact_phones',
@@ -81,6 +85,9 @@ export const DEMO_TABLES = [
   'caseload_students',
   'attendance_events',
 ] as const satisfies readonly (keyof DB)[];
+
+/** The tables the demo fills, in an order where every row's references come first. */
+export const DEMO_TABLES = [...STRUCTURE_TABLES, ...FAMILY_TABLES] as const;
 
 export type DemoTable = (typeof DEMO_TABLES)[number];
 export type DemoRows = { [T in DemoTable]?: Insertable<DB[T]>[] };
@@ -125,9 +132,10 @@ export interface StudentTraits {
   readonly suspended: boolean;
 }
 
-export interface DemoFamily extends DemoRows {
-  readonly traits: StudentTraits[];
-}
+/** One family's rows, every family table present (empty when the family has none). */
+export type DemoFamily = { readonly traits: StudentTraits[] } & Required<
+  Pick<DemoRows, (typeof FAMILY_TABLES)[number]>
+>;
 
 export interface DemoDistrict {
   readonly options: DemoOptions;
@@ -493,6 +501,7 @@ const GRADE_FACTOR: Readonly<Record<GradeLevel, number>> = {
   '11': 1.18,
   '12': 1.3,
 };
+const NO_DAYS: ReadonlySet<string> = new Set();
 const ILLNESS_WAVE = { from: '2027-01-19', to: '2027-02-19' } as const;
 const STREETS = [
   'Oak St',
@@ -507,6 +516,16 @@ const STREETS = [
   'Hill Rd',
 ];
 
+/** What every student's year shares, computed once per run. */
+interface YearContext {
+  readonly schoolDays: readonly DemoCalendarDay[];
+  /** School days before the as-of date: the days that have attendance. */
+  readonly pastDays: readonly DemoCalendarDay[];
+  /** Days Eastbank's bus does not come. */
+  readonly busFailures: ReadonlySet<string>;
+  readonly breakEdges: ReadonlySet<string>;
+}
+
 interface Absence {
   category: 'excused_absence' | 'unexcused_absence' | 'partial' | 'out_of_school_suspension';
   reason: string;
@@ -516,16 +535,21 @@ interface Absence {
 
 function* generateFamilies(plan: DistrictPlan, options: DemoOptions): Generator<DemoFamily> {
   const schoolDays = demoSchoolDays();
-  const busFailures = new Set(
-    schoolDays.filter((day) => hash32(`${plan.seed}:bus:${day.date}`) % 100 < 7).map((day) => day.date),
-  );
+  const year: YearContext = {
+    schoolDays,
+    pastDays: schoolDays.filter((day) => day.date < options.asOf),
+    busFailures: new Set(
+      schoolDays.filter((day) => hash32(`${plan.seed}:bus:${day.date}`) % 100 < 7).map((day) => day.date),
+    ),
+    breakEdges: demoBreakEdges(),
+  };
   let remaining = options.students;
   let studentOrdinal = 0;
   for (let f = 0; remaining > 0; f += 1) {
     const rng = new Random(`${plan.seed}:family:${f}`);
     const children = Math.min(remaining, Number(rng.weighted(CHILDREN)));
     remaining -= children;
-    const family = familyRows(plan, options, f, rng, children, studentOrdinal, schoolDays, busFailures);
+    const family = familyRows(plan, options, f, rng, children, studentOrdinal, year);
     studentOrdinal += children;
     yield family;
   }
@@ -538,8 +562,7 @@ function familyRows(
   rng: Random,
   children: number,
   firstOrdinal: number,
-  schoolDays: readonly DemoCalendarDay[],
-  busFailures: ReadonlySet<string>,
+  year: YearContext,
 ): DemoFamily {
   const d = DEMO_DISTRICT_ID;
   const language = rng.weighted(DEMO_LANGUAGES) as DemoLanguage;
@@ -553,26 +576,15 @@ function familyRows(
   const twoHouseholds = rng.chance(0.15);
   const voiceOnly = rng.chance(language === 'en' ? 0.05 : 0.14);
   const smsOnly = !voiceOnly && rng.chance(0.35);
-  const rows: DemoFamily = {
-    traits: [],
-    households: [],
-    contacts: [],
-    contact_phones: [],
-    contact_emails: [],
-    contact_consents: [],
-    students: [],
-    student_contacts: [],
-    enrolment_spans: [],
-    section_enrolments: [],
-    caseload_students: [],
-    attendance_events: [],
-  };
+  const rows = Object.fromEntries([
+    ['traits', []],
+    ...FAMILY_TABLES.map((table) => [table, []]),
+  ]) as DemoFamily;
 
   // Households and the adults in them.
-  const households: { id: string; livesWith: boolean }[] = [];
-  const addHousehold = (n: number, livesWith: boolean) => {
+  const addHousehold = (n: number) => {
     const id = uuidFor(`${plan.seed}:household:${f}:${n}`);
-    rows.households?.push({
+    rows.households.push({
       district_id: d,
       household_id: id,
       label: `${familyName} household${n > 0 ? ` ${n + 1}` : ''}`,
@@ -581,11 +593,10 @@ function familyRows(
       postal_code: `606${String(rng.int(1, 60)).padStart(2, '0')}`,
       source_id: `hh-${f}-${n}`,
     });
-    households.push({ id, livesWith });
     return id;
   };
-  const main = addHousehold(0, true);
-  const second = twoHouseholds ? addHousehold(1, false) : null;
+  const main = addHousehold(0);
+  const second = twoHouseholds ? addHousehold(1) : null;
 
   interface Adult {
     id: string;
@@ -622,7 +633,7 @@ function familyRows(
         ? ['17:00:00', '20:30:00']
         : ['07:00:00', '09:00:00']
       : null;
-    rows.contacts?.push({
+    rows.contacts.push({
       district_id: d,
       contact_id: id,
       household_id: household,
@@ -636,7 +647,7 @@ function familyRows(
       source_id: `contact-${f}-${j}`,
     });
     const phone = `+1${AREA_CODES[ordinal % AREA_CODES.length]}555${String(Math.floor(ordinal / AREA_CODES.length) % 10_000).padStart(4, '0')}`;
-    rows.contact_phones?.push({
+    rows.contact_phones.push({
       district_id: d,
       contact_id: id,
       phone_e164: phone,
@@ -645,7 +656,7 @@ function familyRows(
       is_primary: true,
     });
     if (hasEmail) {
-      rows.contact_emails?.push({
+      rows.contact_emails.push({
         district_id: d,
         contact_id: id,
         email: `${asciiLocal(given)}.${asciiLocal(familyName)}${f}@example.net`,
@@ -653,7 +664,7 @@ function familyRows(
       });
     }
     const consent = (channelName: string, status: string, source: string) =>
-      rows.contact_consents?.push({ district_id: d, contact_id: id, channel: channelName, status, source });
+      rows.contact_consents.push({ district_id: d, contact_id: id, channel: channelName, status, source });
     if (!landline)
       consent('sms', rng.chance(0.02) ? 'opted_out' : 'implied', 'phone number given at enrolment');
     consent('voice', 'implied', 'phone number given at enrolment');
@@ -685,7 +696,7 @@ function familyRows(
     const gradeNumber = grade === 'KG' ? 0 : Number(grade);
     const birthYear = 2026 - 6 - gradeNumber + (rng.chance(0.7) ? 1 : 0);
     const birthDate = addDays(`${birthYear}-09-02`, -rng.int(0, 364));
-    rows.students?.push({
+    rows.students.push({
       district_id: d,
       student_id: studentId,
       local_id: localId,
@@ -706,7 +717,7 @@ function familyRows(
       foster_care: rng.chance(0.005),
     });
     adults.forEach((adult, priority) => {
-      rows.student_contacts?.push({
+      rows.student_contacts.push({
         district_id: d,
         student_id: studentId,
         contact_id: adult.id,
@@ -728,8 +739,7 @@ function familyRows(
       candidates,
       neighbourhood,
       homeless,
-      schoolDays,
-      busFailures,
+      year,
     });
     rows.traits.push(traits);
   }
@@ -744,8 +754,7 @@ interface StudentContext {
   candidates: readonly SchoolPlan[];
   neighbourhood: Neighbourhood;
   homeless: boolean;
-  schoolDays: readonly DemoCalendarDay[];
-  busFailures: ReadonlySet<string>;
+  year: YearContext;
 }
 
 interface Span {
@@ -763,9 +772,8 @@ function studentYear(
   s: StudentContext,
 ): StudentTraits {
   const d = DEMO_DISTRICT_ID;
-  const { schoolDays } = s;
+  const { schoolDays, pastDays } = s.year;
   const firstDay = DEMO_SCHOOL_YEAR.firstDay;
-  const pastDays = schoolDays.filter((day) => day.date < options.asOf);
   const dayIn = (from: number, to: number) => schoolDays[rng.int(from, to)]?.date ?? firstDay;
 
   // Where the student is enrolled this year.
@@ -816,17 +824,7 @@ function studentYear(
   const inSchoolSuspension =
     secondary && rng.chance(0.03) ? rng.int(10, Math.max(11, pastDays.length - 2)) : -1;
   const tardyRate = (profile === 'steady' ? 0.012 : 0.04) + (transportBarrier ? 0.06 : 0);
-  const breakEdges = new Set<string>();
-  if (extendsBreaks) {
-    for (let i = 0; i < schoolDays.length; i += 1) {
-      const day = schoolDays[i] as DemoCalendarDay;
-      const next = schoolDays[i + 1];
-      if (next && addDays(day.date, 4) < next.date) {
-        breakEdges.add(day.date);
-        breakEdges.add(next.date);
-      }
-    }
-  }
+  const breakEdges = extendsBreaks ? s.year.breakEdges : NO_DAYS;
 
   // Per span: enrolment, sections, caseload, attendance.
   const sectionChoice = hash32(`${plan.seed}:${s.studentId}:sections`);
@@ -834,7 +832,7 @@ function studentYear(
   let absentYesterday = false;
   for (const span of spans) {
     const school = span.school;
-    rows.enrolment_spans?.push({
+    rows.enrolment_spans.push({
       district_id: d,
       enrolment_span_id: uuidFor(`${s.studentId}:span:${span.entry}`),
       student_id: s.studentId,
@@ -856,7 +854,7 @@ function studentYear(
     const enrol = (key: string, period: number) => {
       const id = sectionId(key);
       sectionOf.set(period, id);
-      rows.section_enrolments?.push({
+      rows.section_enrolments.push({
         district_id: d,
         section_id: id,
         student_id: s.studentId,
@@ -876,7 +874,7 @@ function studentYear(
       }
     }
     const counselor = (sectionChoice >>> 16) % school.counselors;
-    rows.caseload_students?.push({
+    rows.caseload_students.push({
       district_id: d,
       user_id: staffId(`${school.id}:counselor:${counselor}`),
       student_id: s.studentId,
@@ -902,7 +900,7 @@ function studentYear(
         arrival?: string;
         departure?: string;
       }) =>
-        rows.attendance_events?.push({
+        rows.attendance_events.push({
           district_id: d,
           attendance_event_id: uuidFor(`${s.studentId}:event:${day.date}:${fields.kind}`),
           student_id: s.studentId,
@@ -946,9 +944,9 @@ function studentYear(
         continue;
       }
 
-      const weekday = dayOfWeek(day.date);
+      const weekday = day.weekday;
       const inWave = day.date >= ILLNESS_WAVE.from && day.date <= ILLNESS_WAVE.to;
-      const busFailed = transportBarrier && s.busFailures.has(day.date);
+      const busFailed = transportBarrier && s.year.busFailures.has(day.date);
       let p = baseRate;
       if (mondayFriday) p *= weekday === 1 || weekday === 5 ? 2.2 : 0.2;
       if (trend !== 0) p *= trend > 0 ? 0.55 + 1.1 * progress : 1.6 - 1.1 * progress;

@@ -10,7 +10,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { DEMO_SCHOOL_YEAR, DEMO_SESSIONS, demoCalendarDays } from './demo-calendar.ts';
+import { addDays, DEMO_SCHOOL_YEAR, DEMO_SESSIONS } from './demo-calendar.ts';
 import { type DemoOptions, generateDemoDistrict } from './demo-district.ts';
 import { DEMO_DISTRICT_NAME } from './demo-plan.ts';
 
@@ -202,6 +202,11 @@ const userBase = (sourcedId: string) => ({
   identifier: sourcedId,
 });
 
+/** One roles.csv row (OneRoster 1.2): a user's role at an org; roleType defaults to primary. */
+function writeRole(file: CsvFile, role: Readonly<Record<string, unknown>>): Promise<void> {
+  return file.writeRecord({ status: 'active', dateLastModified: MODIFIED, roleType: 'primary', ...role });
+}
+
 const yesNo = (value: boolean) => (value ? 'true' : 'false');
 
 export interface DemoFilesSummary {
@@ -252,8 +257,6 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
   for (const session of DEMO_SESSIONS) {
     // OneRoster academic-session end dates are the last day (inclusive) in practice; the
     // importer reads them so. Enrolment end dates are exclusive.
-    const last = new Date(`${session.endDateExclusive}T00:00:00Z`);
-    last.setUTCDate(last.getUTCDate() - 1);
     await f['academicSessions.csv'].write([
       `${year}-${session.key}`,
       'active',
@@ -261,7 +264,7 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
       session.name,
       'semester',
       session.startDate,
-      last.toISOString().slice(0, 10),
+      addDays(session.endDateExclusive, -1),
       year,
       '2027',
     ]);
@@ -285,18 +288,20 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
         school.source_id,
         'org-district',
       ]);
-      const plan = district.plan.schools.find((s) => s.id === school.school_id);
-      for (const day of demoCalendarDays()) {
-        await f['calendar.csv'].write([
-          school.source_id,
-          'regular',
-          day.date,
-          day.dayType,
-          Math.round((plan?.dayMinutes ?? 0) * day.share),
-          day.note ?? '',
-        ]);
-      }
     }
+    const calendars = new Map((chunk.calendars ?? []).map((calendar) => [calendar.calendar_id, calendar]));
+    for (const day of chunk.calendar_days ?? []) {
+      const calendar = calendars.get(day.calendar_id);
+      await f['calendar.csv'].write([
+        schoolSource.get(calendar?.school_id as string),
+        calendar?.code,
+        day.date,
+        day.day_type,
+        day.instructional_minutes,
+        day.note ?? '',
+      ]);
+    }
+    const staffById = new Map((chunk.staff_users ?? []).map((user) => [user.user_id, user]));
     const periodName = new Map((chunk.periods ?? []).map((period) => [period.period_id as string, period]));
     for (const link of chunk.section_staff ?? [])
       teacherOf.set(link.section_id as string, link.user_id as string);
@@ -311,7 +316,7 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
       });
     }
     for (const grant of chunk.staff_role_grants ?? []) {
-      const source = chunk.staff_users?.find((user) => user.user_id === grant.user_id)?.source_id;
+      const source = staffById.get(grant.user_id)?.source_id as string;
       const role =
         grant.role === 'teacher'
           ? 'teacher'
@@ -321,18 +326,13 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
               ? 'districtAdministrator'
               : 'principal';
       const org = grant.school_id ? schoolSource.get(grant.school_id as string) : 'org-district';
-      await f['roles.csv'].write([
-        `role-${source}`,
-        'active',
-        MODIFIED,
-        source,
-        'primary',
+      await writeRole(f['roles.csv'], {
+        sourcedId: `role-${source}`,
+        userSourcedId: source,
         role,
-        DEMO_SCHOOL_YEAR.firstDay,
-        '',
-        org,
-        '',
-      ]);
+        beginDate: DEMO_SCHOOL_YEAR.firstDay,
+        orgSourcedId: org,
+      });
     }
     for (const section of chunk.sections ?? []) {
       const school = schoolSource.get(section.school_id as string) as string;
@@ -376,9 +376,7 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
         '',
         periodLabel,
       ]);
-      const teacher = chunk.staff_users?.find(
-        (user) => user.user_id === teacherOf.get(section.section_id as string),
-      );
+      const teacher = staffById.get(teacherOf.get(section.section_id as string) as string);
       if (teacher) {
         await f['enrollments.csv'].write([
           `enr-${section.source_id}-${teacher.source_id}`,
@@ -398,21 +396,17 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
 
   // Families: guardians, students, their enrolments, demographics and attendance.
   for (const family of district.families()) {
-    const studentSource = new Map(
-      (family.students ?? []).map((student) => [student.student_id as string, student]),
-    );
+    const studentSource = new Map(family.students.map((student) => [student.student_id as string, student]));
     const contactSource = new Map(
-      (family.contacts ?? []).map((contact) => [
+      family.contacts.map((contact) => [
         contact.contact_id as string,
         `guardian-${String(contact.source_id).slice(8)}`,
       ]),
     );
-    for (const contact of family.contacts ?? []) {
-      const phone = family.contact_phones?.find((p) => p.contact_id === contact.contact_id);
-      const emailRow = family.contact_emails?.find((e) => e.contact_id === contact.contact_id);
-      const children = (family.student_contacts ?? []).filter(
-        (link) => link.contact_id === contact.contact_id,
-      );
+    for (const contact of family.contacts) {
+      const phone = family.contact_phones.find((p) => p.contact_id === contact.contact_id);
+      const emailRow = family.contact_emails.find((e) => e.contact_id === contact.contact_id);
+      const children = family.student_contacts.filter((link) => link.contact_id === contact.contact_id);
       const agents = children
         .map((link) => studentSource.get(link.student_id as string)?.source_id)
         .join(',');
@@ -428,22 +422,16 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
         'metadata.homeroom.preferredLanguage': contact.preferred_language,
       });
       const relationship = String(children[0]?.relationship ?? 'guardian');
-      await f['roles.csv'].write([
-        `role-${source}`,
-        'active',
-        MODIFIED,
-        source,
-        'primary',
-        GUARDIAN_ROLE[relationship] ?? 'guardian',
-        '',
-        '',
-        'org-district',
-        '',
-      ]);
+      await writeRole(f['roles.csv'], {
+        sourcedId: `role-${source}`,
+        userSourcedId: source,
+        role: GUARDIAN_ROLE[relationship] ?? 'guardian',
+        orgSourcedId: 'org-district',
+      });
     }
-    for (const student of family.students ?? []) {
-      const spans = (family.enrolment_spans ?? []).filter((span) => span.student_id === student.student_id);
-      const guardians = (family.student_contacts ?? [])
+    for (const student of family.students) {
+      const spans = family.enrolment_spans.filter((span) => span.student_id === student.student_id);
+      const guardians = family.student_contacts
         .filter((link) => link.student_id === student.student_id)
         .map((link) => contactSource.get(link.contact_id as string))
         .join(',');
@@ -463,18 +451,15 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
       });
       for (const span of spans) {
         const school = schoolSource.get(span.school_id as string) as string;
-        await f['roles.csv'].write([
-          `role-${span.source_id}`,
-          'active',
-          MODIFIED,
-          student.source_id,
-          spans.length > 1 ? 'secondary' : 'primary',
-          'student',
-          span.entry_date,
-          span.end_date_exclusive ?? '',
-          school,
-          '',
-        ]);
+        await writeRole(f['roles.csv'], {
+          sourcedId: `role-${span.source_id}`,
+          userSourcedId: student.source_id,
+          roleType: spans.length > 1 ? 'secondary' : 'primary',
+          role: 'student',
+          beginDate: span.entry_date,
+          endDate: span.end_date_exclusive,
+          orgSourcedId: school,
+        });
       }
       const races = new Set(student.races as string[]);
       await f['demographics.csv'].write([
@@ -496,7 +481,7 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
         '',
       ]);
     }
-    for (const enrolment of family.section_enrolments ?? []) {
+    for (const enrolment of family.section_enrolments) {
       const student = studentSource.get(enrolment.student_id as string);
       const section = sectionSource.get(enrolment.section_id as string);
       if (!student || !section) continue;
@@ -513,7 +498,7 @@ export async function writeDemoFiles(options: DemoOptions, directory: string): P
         enrolment.end_date_exclusive ?? '',
       ]);
     }
-    for (const event of family.attendance_events ?? []) {
+    for (const event of family.attendance_events) {
       const student = studentSource.get(event.student_id as string);
       const section = event.section_id ? sectionSource.get(event.section_id as string) : undefined;
       await f['attendance.csv'].write([

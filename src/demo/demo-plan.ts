@@ -99,13 +99,12 @@ export const DEMO_DISTRICT_SLUG = 'riverside-demo';
 export const DEMO_DISTRICT_NAME = 'Riverside Unified School District';
 export const DEMO_EMAIL_DOMAIN = 'riverside.example.org';
 
-function clock(minute: number): string {
+/** A minute of the day as a SQL time, 'HH:MM:00'. */
+export function clockTime(minute: number): string {
   const h = Math.floor(minute / 60);
   const m = minute % 60;
   return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`;
 }
-
-export { clock as clockTime };
 
 function schoolName(type: SchoolType, ordinal: number): string {
   const names = SCHOOL_NAMES[type];

@@ -15,6 +15,7 @@ import {
   DEMO_DISTRICT_ID,
   DEMO_PASSWORD,
   DEMO_TABLES,
+  type DemoRows,
   demoSignIns,
   generateDemoDistrict,
 } from './demo-district.ts';
@@ -49,7 +50,8 @@ describe(`seeding the demo district on ${testEngine()}`, () => {
   it('writes every row the generator makes, and reports progress', async () => {
     const expected: Record<string, number> = Object.fromEntries(DEMO_TABLES.map((table) => [table, 0]));
     const district = generateDemoDistrict(OPTIONS);
-    for (const chunk of [...district.structure(), ...district.families()]) {
+    const chunks: DemoRows[] = [...district.structure(), ...district.families()];
+    for (const chunk of chunks) {
       for (const table of DEMO_TABLES) expected[table] = (expected[table] ?? 0) + (chunk[table]?.length ?? 0);
     }
     expect(await tableCounts()).toEqual(expected);

@@ -170,11 +170,7 @@ export async function seedDemoDistrict(db: Kysely<DB>, options: SeedDemoOptions)
     const stopAt = studentsDone + limit;
     while (studentsDone < stopAt) {
       const next = families.next();
-      if (next.done) {
-        await buffer.flush(trx, passwordHash);
-        report('students', studentsDone, options.students);
-        return false;
-      }
+      if (next.done) break;
       buffer.add(next.value);
       studentsDone += next.value.students?.length ?? 0;
       if (buffer.size >= FLUSH_AT_ROWS) {
@@ -195,12 +191,14 @@ export async function seedDemoDistrict(db: Kysely<DB>, options: SeedDemoOptions)
   } else {
     await db.transaction().execute(writeStructure);
     let more = true;
+    let committed = 0;
     while (more) {
       try {
         more = await db.transaction().execute((trx) => writeFamilies(trx, STUDENTS_PER_COMMIT));
+        committed = studentsDone;
       } catch (error) {
         throw new AppError('INTERNAL', {
-          message: `Seeding the demo stopped after ${studentsDone.toLocaleString('en-US')} of ${options.students.toLocaleString('en-US')} students. Run \`homeroom demo --replace\` to start again.`,
+          message: `Seeding the demo stopped after ${committed.toLocaleString('en-US')} of ${options.students.toLocaleString('en-US')} students. Run \`homeroom demo --replace\` to start again.`,
           cause: error,
         });
       }

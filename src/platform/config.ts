@@ -84,7 +84,10 @@ const isoDate: Parser<string> = (raw) => {
   return value;
 };
 
-/** A date in the demo district's school year (the only year the demo has a calendar for). */
+/**
+ * A date in the demo district's school year (the only year the demo has a calendar for:
+ * DEMO_SCHOOL_YEAR in src/demo/demo-calendar.ts; configuration does not depend on the demo).
+ */
 const demoDate: Parser<string> = (raw) => {
   const value = isoDate(raw);
   if (value < '2026-07-01' || value > '2027-06-30') throw new SettingError();
