@@ -28,25 +28,6 @@ export async function medianMs(work: () => Promise<unknown>, runs = 3, warmups =
   return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
 
-/** Samples resident memory every 20 ms while `work` runs; returns the peak in MiB above the start. */
-export async function peakRssMiB<T>(
-  work: () => Promise<T>,
-): Promise<{ result: T; peakMiB: number; startMiB: number }> {
-  globalThis.gc?.();
-  const start = process.memoryUsage().rss;
-  let peak = start;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  try {
-    const result = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, peakMiB: (peak - start) / 1_048_576, startMiB: start / 1_048_576 };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 export function describeMachine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
@@ -58,19 +39,21 @@ function format(value: number): string {
   return value.toFixed(value >= 10 ? 1 : 2);
 }
 
-/** Renders one section of docs/performance.md. */
+/** Renders one section of docs/performance.md, columns aligned as the formatter writes them. */
 export function renderSection(title: string, measurements: readonly Measurement[]): string {
-  const lines = [
-    `### ${title}`,
-    '',
-    '| measurement | value | baseline | ratio | note |',
-    '| --- | --- | --- | --- | --- |',
-  ];
-  for (const m of measurements) {
-    const ratio = m.baseline === undefined ? '—' : `${format(m.value / m.baseline)}×`;
-    const baseline =
-      m.baseline === undefined ? '(baseline)' : `${format(m.baseline)} ${m.unit} (${m.baselineName ?? ''})`;
-    lines.push(`| ${m.name} | ${format(m.value)} ${m.unit} | ${baseline} | ${ratio} | ${m.note ?? ''} |`);
-  }
-  return `${lines.join('\n')}\n`;
+  const rows = measurements.map((m) => [
+    m.name,
+    `${format(m.value)} ${m.unit}`,
+    m.baseline === undefined ? '(baseline)' : `${format(m.baseline)} ${m.unit} (${m.baselineName ?? ''})`,
+    m.baseline === undefined ? '—' : `${format(m.value / m.baseline)}×`,
+    m.note ?? '',
+  ]);
+  const header = ['measurement', 'value', 'baseline', 'ratio', 'note'];
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] as string).length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const rule = `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`;
+  return `${[`### ${title}`, '', line(header), rule, ...rows.map(line)].join('\n')}\n`;
 }
