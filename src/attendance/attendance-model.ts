@@ -2,14 +2,16 @@
  * The reference model of attendance (DOMAIN.md §4): pure TypeScript, no I/O. From a
  * student's enrolment spans, the calendars of the schools, the attendance events and a
  * definition profile, it computes days enrolled and absent (split excused, unexcused and
- * out-of-school suspension), tardies and early departures, the rate, the chronic flag and
- * tier, eligibility, the early signal, the longest run of absences and a projection to the
- * last day of school. The SQL implementation is tested against it; it favours being
- * obviously right over being fast.
+ * out-of-school suspension), tardies and early departures, time missed, the rate, the
+ * chronic flag and tier, eligibility, the early signal, runs of absences, patterns,
+ * statutory truancy thresholds and a projection to the last day of school. The SQL engine
+ * (attendance-engine.ts) is tested against it; this favours being obviously right over
+ * being fast.
  *
  * Exactness: day fractions have at most three decimals (numeric(4,3)), so absences are
- * counted in thousandths of a day and compared with integers: 3 absences in 30 days is
- * chronic at 10%, exactly.
+ * counted in thousandths of a day and minutes, and compared as integers: 3 absences in 30
+ * days is chronic at 10%, exactly. Only the recency-weighted pace is a floating-point
+ * figure. The rules are written down in docs/attendance-engine.md.
  */
 import { type DefinitionProfile, type Tier, tierOf } from './definition-profiles.ts';
 
@@ -71,21 +73,28 @@ export interface ModelStudent {
 
 export interface AttendanceFigures {
   readonly daysEnrolled: number;
+  /** Days absent that the profile counts, in thousandths of a day (exact). */
+  readonly absentMilli: number;
   /** Days absent that the profile counts, in days (fractional in 'sum' mode). */
   readonly daysAbsent: number;
   readonly excused: number;
   readonly unexcused: number;
   readonly outOfSchoolSuspension: number;
+  /** Days not wholly absent. */
   readonly daysAttended: number;
   readonly tardies: number;
   readonly earlyDepartures: number;
-  /** daysAbsent / daysEnrolled, or 0 with no days enrolled. */
+  /** Instructional minutes of the days enrolled. */
+  readonly minutesScheduled: number;
+  /** Minutes missed: the share of each day missed, plus tardy minutes where the rules count them. */
+  readonly minutesMissed: number;
+  /** Absent / expected in the profile's measure (days, or minutes for 'hours'), or 0 with nothing expected. */
   readonly rate: number;
   readonly eligible: boolean;
   /** null when the student is not eligible under the profile. */
   readonly chronic: boolean | null;
   readonly tier: Tier;
-  /** The longest run of consecutive school days absent (whole days). */
+  /** The longest run of consecutive school days wholly absent, at one school. */
   readonly longestRun: number;
 }
 
@@ -95,12 +104,39 @@ export interface SchoolFigures extends AttendanceFigures {
 
 export interface Projection {
   readonly remainingDays: number;
-  /** Absences by the last day at the pace so far. */
+  /** Absences (days, or minutes for 'hours') by the last day at the pace so far. */
   readonly atCurrentPace: number;
-  /** Absences by the last day at a pace that weighs recent weeks more (half-life of 20 school days). */
+  /** The same at a pace that weighs recent days more (half-life of 20 school days). */
   readonly atRecentPace: number;
   readonly onTrackToBeChronic: boolean;
   readonly explanation: string;
+}
+
+export interface Patterns {
+  /** ISO weekday (1 Monday … 7 Sunday) missed at least twice as often as other days, 3 times or more. */
+  readonly dayOfWeek: number | null;
+  /** Days next to a holiday or break missed at least twice as often as other days, twice or more. */
+  readonly aroundBreaks: boolean;
+  /** A section missed on 3 or more days the student was otherwise at school (the most missed one). */
+  readonly skippedSection: { readonly sectionId: string; readonly days: number } | null;
+  /** The last 20 school days against the days before: 10 points or more worse, or better. */
+  readonly trend: 'worsening' | 'improving' | null;
+}
+
+export interface Statutory {
+  readonly ohio: {
+    readonly unexcusedMinutesYear: number;
+    readonly unexcusedMinutesMaxMonth: number;
+    readonly unexcusedMinutesConsecutive: number;
+    readonly habitualTruant: boolean;
+    readonly noticeDue: boolean;
+  } | null;
+  readonly connecticut: {
+    readonly unexcusedDaysYear: number;
+    readonly unexcusedDaysMaxMonth: number;
+    readonly truant: boolean;
+    readonly habitualTruant: boolean;
+  } | null;
 }
 
 export interface StudentFigures {
@@ -110,23 +146,56 @@ export interface StudentFigures {
   /** The first school month k (1-based) by whose end the student had 2k or more absences. */
   readonly earlySignalMonth: number | null;
   readonly projection: Projection;
+  readonly patterns: Patterns;
+  readonly statutory: Statutory;
 }
 
 const MILLI = 1_000;
+/** Runs and patterns count whole days, with a recent window of this many school days. */
+const RECENT_DAYS = 20;
 
-interface DayStatus {
+type AbsenceKind = 'excused' | 'unexcused' | 'oss';
+/** On a tie between two absences of one day, the graver kind names the day. */
+const KIND_RANK: Readonly<Record<AbsenceKind, number>> = { excused: 1, unexcused: 2, oss: 3 };
+
+export interface DayStatus {
   readonly date: string;
   readonly schoolId: string;
+  /** The day's place among its calendar's instructional days (0 is the first). */
+  readonly ordinal: number;
+  /** ISO weekday, 1 Monday … 7 Sunday. */
+  readonly weekday: number;
+  /** The weekday before or after is a closed weekday inside the school year (a holiday or break). */
+  readonly nearBreak: boolean;
+  readonly dayMinutes: number;
   /** Thousandths of a day absent, as the profile counts it (0 to 1000). */
   readonly absentMilli: number;
-  readonly kind: 'excused' | 'unexcused' | 'oss' | null;
+  readonly kind: AbsenceKind | null;
+  readonly minutesMissed: number;
   readonly tardy: boolean;
   readonly earlyDeparture: boolean;
+  /** Sections with an absence on a day not wholly absent. */
+  readonly skippedSections: readonly string[];
 }
 
-function addMonths(date: string, months: number): string {
+/** Adds calendar months the way PostgreSQL does: 31 January + 1 month = 28 February. */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+export function isoWeekday(date: string): number {
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + months);
+  d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
 
@@ -134,12 +203,51 @@ function inRange(date: string, entry: string, endExclusive: string | null): bool
   return date >= entry && (endExclusive === null || date < endExclusive);
 }
 
+const byDate = <T extends { readonly date: string }>(a: T, b: T) =>
+  a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
+
 /** The share of the day an absence event misses, in thousandths. */
 function missedMilli(event: ModelEvent, dayMinutes: number): number {
   if (event.dayFraction !== null) return Math.round(event.dayFraction * MILLI);
   if (event.minutes !== null && dayMinutes > 0)
-    return Math.min(MILLI, Math.round((event.minutes / dayMinutes) * MILLI));
+    return Math.min(MILLI, Math.round((event.minutes * MILLI) / dayMinutes));
   return event.category === 'partial' ? 0 : MILLI;
+}
+
+/** The minutes an absence event misses. */
+function missedMinutes(event: ModelEvent, dayMinutes: number): number {
+  if (event.minutes !== null) return Math.min(dayMinutes, event.minutes);
+  if (event.dayFraction !== null)
+    return Math.round((Math.round(event.dayFraction * MILLI) * dayMinutes) / MILLI);
+  return event.category === 'partial' ? 0 : dayMinutes;
+}
+
+interface PreparedDay {
+  readonly ordinal: number;
+  readonly nearBreak: boolean;
+  readonly minutes: number;
+}
+
+/** Instructional days of a calendar by date, with their ordinal and whether a break is next to them. */
+function prepareCalendar(calendar: ModelCalendar): Map<string, PreparedDay> {
+  const teaching = calendar.days.filter((day) => day.instructionalMinutes > 0).sort(byDate);
+  const open = new Set(teaching.map((day) => day.date));
+  const first = teaching[0]?.date ?? '';
+  const last = teaching.at(-1)?.date ?? '';
+  const closedWeekday = (date: string) =>
+    date >= first && date <= last && isoWeekday(date) <= 5 && !open.has(date);
+  const prepared = new Map<string, PreparedDay>();
+  teaching.forEach((day, ordinal) => {
+    const weekday = isoWeekday(day.date);
+    const before = addDays(day.date, weekday === 1 ? -3 : -1);
+    const after = addDays(day.date, weekday === 5 ? 3 : 1);
+    prepared.set(day.date, {
+      ordinal,
+      nearBreak: closedWeekday(before) || closedWeekday(after),
+      minutes: day.instructionalMinutes,
+    });
+  });
+  return prepared;
 }
 
 function statusOfDay(
@@ -147,43 +255,45 @@ function statusOfDay(
   profile: DefinitionProfile,
   date: string,
   schoolId: string,
-  dayMinutes: number,
+  prepared: PreparedDay,
   events: readonly ModelEvent[],
 ): DayStatus {
   const rules = profile.daily;
+  const dayMinutes = prepared.minutes;
   let missed = 0;
-  let kind: DayStatus['kind'] = null;
-  let tardy = false;
-  let earlyDeparture = false;
-  const consider = (milli: number, eventKind: NonNullable<DayStatus['kind']>) => {
-    if (milli > missed) {
+  let minutes = 0;
+  let kind: AbsenceKind | null = null;
+  const consider = (milli: number, eventMinutes: number, eventKind: AbsenceKind) => {
+    if (milli > missed || (milli === missed && milli > 0 && kind && KIND_RANK[eventKind] > KIND_RANK[kind])) {
       missed = milli;
+      minutes = eventMinutes;
       kind = eventKind;
     }
   };
   const daily = events.filter((event) => event.sectionId === null);
+  let tardyMinutes = 0;
   for (const event of daily) {
+    const eventMilli = missedMilli(event, dayMinutes);
+    const eventMinutes = missedMinutes(event, dayMinutes);
     switch (event.category) {
       case 'excused_absence':
-        consider(missedMilli(event, dayMinutes), 'excused');
+        consider(eventMilli, eventMinutes, 'excused');
         break;
       case 'unexcused_absence':
-        consider(missedMilli(event, dayMinutes), 'unexcused');
+        consider(eventMilli, eventMinutes, 'unexcused');
         break;
       case 'partial':
-        consider(missedMilli(event, dayMinutes), event.isExcused ? 'excused' : 'unexcused');
+        consider(eventMilli, eventMinutes, event.isExcused ? 'excused' : 'unexcused');
         break;
       case 'out_of_school_suspension':
-        consider(MILLI, 'oss');
+        consider(MILLI, dayMinutes, 'oss');
         break;
       case 'in_school_suspension':
-        if (rules.inSchoolSuspension === 'absent') consider(MILLI, 'oss');
+        if (rules.inSchoolSuspension === 'absent') consider(MILLI, dayMinutes, 'oss');
         break;
       case 'tardy':
-        tardy = true;
-        break;
       case 'early_departure':
-        earlyDeparture = true;
+        tardyMinutes += event.minutes ?? 0;
         break;
       case 'present':
         break;
@@ -202,31 +312,54 @@ function statusOfDay(
         section.schoolId === schoolId && inRange(date, section.entryDate, section.endDateExclusive),
     );
     const absentSections = new Set(sectionAbsences.map((event) => event.sectionId));
-    const homeroom = scheduled.find((section) => section.isHomeroom);
+    const homeroom = scheduled.filter((section) => section.isHomeroom);
     const absent =
       rules.fromPeriods === 'any_section'
         ? true
         : rules.fromPeriods === 'homeroom'
-          ? homeroom !== undefined && absentSections.has(homeroom.sectionId)
+          ? homeroom.some((section) => absentSections.has(section.sectionId))
           : scheduled.length > 0 && scheduled.every((section) => absentSections.has(section.sectionId));
     if (absent) {
       const excusedOnly = sectionAbsences.every((event) => event.category === 'excused_absence');
       const suspended = sectionAbsences.some((event) => event.category === 'out_of_school_suspension');
-      consider(MILLI, suspended ? 'oss' : excusedOnly ? 'excused' : 'unexcused');
+      consider(MILLI, dayMinutes, suspended ? 'oss' : excusedOnly ? 'excused' : 'unexcused');
     }
   }
-  let counted: number;
-  if (missed === 0) counted = 0;
-  else if (rules.partialDays === 'sum') counted = missed;
-  else counted = missed >= Math.round(rules.halfDayThreshold * MILLI) ? MILLI : 0;
   const countsForProfile =
-    kind === 'oss'
-      ? profile.counts.outOfSchoolSuspension
-      : kind === 'excused'
-        ? profile.counts.excused
-        : profile.counts.unexcused;
-  const absentMilli = countsForProfile ? counted : 0;
-  return { date, schoolId, absentMilli, kind: absentMilli > 0 ? kind : null, tardy, earlyDeparture };
+    kind === null
+      ? false
+      : kind === 'oss'
+        ? profile.counts.outOfSchoolSuspension
+        : kind === 'excused'
+          ? profile.counts.excused
+          : profile.counts.unexcused;
+  let absentMilli = 0;
+  if (countsForProfile) {
+    if (rules.partialDays === 'sum') absentMilli = missed;
+    else absentMilli = missed >= Math.round(rules.halfDayThreshold * MILLI) ? MILLI : 0;
+  }
+  const whole = absentMilli === MILLI;
+  const minutesMissed = Math.min(
+    dayMinutes,
+    (countsForProfile ? minutes : 0) + (rules.tardyMinutesCount && !whole ? tardyMinutes : 0),
+  );
+  const skippedSections = whole
+    ? []
+    : [...new Set(sectionAbsences.map((event) => event.sectionId as string))].sort();
+  return {
+    date,
+    schoolId,
+    ordinal: prepared.ordinal,
+    weekday: isoWeekday(date),
+    nearBreak: prepared.nearBreak,
+    dayMinutes,
+    absentMilli,
+    kind: absentMilli > 0 || minutesMissed > 0 ? kind : null,
+    minutesMissed,
+    tardy: daily.some((event) => event.category === 'tardy'),
+    earlyDeparture: daily.some((event) => event.category === 'early_departure'),
+    skippedSections,
+  };
 }
 
 /** Every school day the student was expected at school, before asOf, with its status. */
@@ -248,17 +381,47 @@ export function studentDays(
     const calendar = calendars.get(span.calendarId);
     if (!calendar)
       throw new Error(`No calendar ${span.calendarId} for a span of student ${student.studentId}.`);
-    for (const day of calendar.days) {
-      if (day.instructionalMinutes <= 0 || day.date >= asOf) continue;
-      if (calendar.lastAttendanceDate !== null && day.date > calendar.lastAttendanceDate) continue;
-      if (!inRange(day.date, span.entryDate, span.endDateExclusive)) continue;
-      const key = `${span.schoolId}|${day.date}`;
+    for (const [date, prepared] of prepareCalendar(calendar)) {
+      if (date >= asOf) continue;
+      if (calendar.lastAttendanceDate !== null && date > calendar.lastAttendanceDate) continue;
+      if (!inRange(date, span.entryDate, span.endDateExclusive)) continue;
+      const key = `${span.schoolId}|${date}`;
       if (days.has(key)) continue; // overlapping spans at one school count a day once
       const events = eventsByDay.get(key) ?? [];
-      days.set(key, statusOfDay(student, profile, day.date, span.schoolId, day.instructionalMinutes, events));
+      days.set(key, statusOfDay(student, profile, date, span.schoolId, prepared, events));
     }
   }
-  return [...days.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return [...days.values()].sort(byDate);
+}
+
+/** The longest run of consecutive instructional days (by calendar ordinal) at one school for which `counts` holds, and the total of `weight` over the heaviest run. */
+function longestRunOf(
+  days: readonly DayStatus[],
+  counts: (day: DayStatus) => boolean,
+  weight: (day: DayStatus) => number = () => 1,
+): number {
+  let best = 0;
+  const bySchool = new Map<string, DayStatus[]>();
+  for (const day of days) bySchool.set(day.schoolId, [...(bySchool.get(day.schoolId) ?? []), day]);
+  for (const schoolDays of bySchool.values()) {
+    let run = 0;
+    let previous = Number.NaN;
+    for (const day of schoolDays) {
+      if (!counts(day)) {
+        run = 0;
+      } else {
+        run = day.ordinal === previous + 1 && run > 0 ? run + weight(day) : weight(day);
+        best = Math.max(best, run);
+      }
+      previous = day.ordinal;
+    }
+  }
+  return best;
+}
+
+function minimumMinutes(profile: DefinitionProfile, gradeLevel: string): number | null {
+  const hours = profile.minimumHours?.[gradeLevel];
+  return hours === undefined ? null : hours * 60;
 }
 
 function figuresOf(
@@ -270,31 +433,43 @@ function figuresOf(
   const split = { excused: 0, unexcused: 0, oss: 0 };
   let tardies = 0;
   let earlyDepartures = 0;
-  let run = 0;
-  let longestRun = 0;
+  let minutesScheduled = 0;
+  let minutesMissed = 0;
+  let wholeDays = 0;
   for (const day of days) {
     absentMilli += day.absentMilli;
     if (day.kind) split[day.kind] += day.absentMilli;
     if (day.tardy) tardies += 1;
     if (day.earlyDeparture) earlyDepartures += 1;
-    run = day.absentMilli === MILLI ? run + 1 : 0;
-    longestRun = Math.max(longestRun, run);
+    if (day.absentMilli === MILLI) wholeDays += 1;
+    minutesScheduled += day.dayMinutes;
+    minutesMissed += day.minutesMissed;
   }
   const daysEnrolled = days.length;
-  const daysAttended = days.filter((day) => day.absentMilli < MILLI).length;
+  const daysAttended = daysEnrolled - wholeDays;
   const { eligibility } = profile;
+  const hoursMeasure = profile.measure === 'hours';
+  const minimum = minimumMinutes(profile, student.gradeLevel);
   const eligible =
     daysEnrolled >= eligibility.minDaysEnrolled &&
     daysAttended >= eligibility.minDaysAttended &&
-    (eligibility.grades === null || eligibility.grades.includes(student.gradeLevel));
-  const chronicNow =
-    (profile.rateThreshold !== null &&
-      daysEnrolled > 0 &&
-      absentMilli >= Math.round(profile.rateThreshold * MILLI) * daysEnrolled) ||
-    (profile.countThreshold !== null && absentMilli >= profile.countThreshold * MILLI);
-  const rate = daysEnrolled > 0 ? absentMilli / MILLI / daysEnrolled : 0;
+    (eligibility.grades === null || eligibility.grades.includes(student.gradeLevel)) &&
+    (!hoursMeasure || minimum !== null);
+  const thresholdMilli = profile.rateThreshold === null ? null : Math.round(profile.rateThreshold * MILLI);
+  let chronicNow: boolean;
+  if (hoursMeasure)
+    chronicNow =
+      thresholdMilli !== null && minimum !== null && minutesMissed * MILLI >= thresholdMilli * minimum;
+  else
+    chronicNow =
+      (thresholdMilli !== null && daysEnrolled > 0 && absentMilli >= thresholdMilli * daysEnrolled) ||
+      (profile.countThreshold !== null && absentMilli >= profile.countThreshold * MILLI);
+  const [missed, expected] = hoursMeasure
+    ? [minutesMissed, minutesScheduled]
+    : [absentMilli, daysEnrolled * MILLI];
   return {
     daysEnrolled,
+    absentMilli,
     daysAbsent: absentMilli / MILLI,
     excused: split.excused / MILLI,
     unexcused: split.unexcused / MILLI,
@@ -302,11 +477,13 @@ function figuresOf(
     daysAttended,
     tardies,
     earlyDepartures,
-    rate,
+    minutesScheduled,
+    minutesMissed,
+    rate: expected > 0 ? missed / expected : 0,
     eligible,
     chronic: eligible ? chronicNow : null,
-    tier: tierOf(rate),
-    longestRun,
+    tier: tierOf(missed, expected),
+    longestRun: longestRunOf(days, (day) => day.absentMilli === MILLI),
   };
 }
 
@@ -320,6 +497,9 @@ function earlySignal(days: readonly DayStatus[], asOf: string): number | null {
   }
   return null;
 }
+
+/** The half-life of the recent pace, in school days. */
+export const RECENT_HALF_LIFE = 20;
 
 function projectionOf(
   student: ModelStudent,
@@ -340,32 +520,139 @@ function projectionOf(
             inRange(day.date, current.entryDate, current.endDateExclusive),
         ).length
       : 0;
-  const pace = total.daysEnrolled > 0 ? total.daysAbsent / total.daysEnrolled : 0;
+  const hoursMeasure = profile.measure === 'hours';
+  const missedOf = (day: DayStatus) => (hoursMeasure ? day.minutesMissed : day.absentMilli);
+  const missed = hoursMeasure ? total.minutesMissed : total.absentMilli;
+  const enrolled = total.daysEnrolled;
   let weight = 0;
   let weighted = 0;
   days.forEach((day, index) => {
-    const w = 0.5 ** ((days.length - 1 - index) / 20);
+    const w = 0.5 ** ((days.length - 1 - index) / RECENT_HALF_LIFE);
     weight += w;
-    weighted += w * (day.absentMilli / MILLI);
+    weighted += w * missedOf(day);
   });
-  const recentPace = weight > 0 ? weighted / weight : 0;
-  const atCurrentPace = total.daysAbsent + pace * remainingDays;
-  const atRecentPace = total.daysAbsent + recentPace * remainingDays;
-  const yearDays = total.daysEnrolled + remainingDays;
-  const crosses = (absences: number) =>
-    (profile.rateThreshold !== null && yearDays > 0 && absences / yearDays >= profile.rateThreshold) ||
-    (profile.countThreshold !== null && absences >= profile.countThreshold);
-  const onTrackToBeChronic = total.eligible && (crosses(atCurrentPace) || crosses(atRecentPace));
-  const round = (n: number) => Math.round(n * 10) / 10;
+  const atCurrentPace = enrolled > 0 ? missed + (missed * remainingDays) / enrolled : 0;
+  const atRecentPace = missed + (weight > 0 ? weighted / weight : 0) * remainingDays;
+  const yearDays = enrolled + remainingDays;
+  const thresholdMilli = profile.rateThreshold === null ? null : Math.round(profile.rateThreshold * MILLI);
+  const minimum = minimumMinutes(profile, student.gradeLevel);
+  // The current pace compares exactly (multiplied through by days enrolled); the recent one in floating point.
+  const currentCrosses =
+    enrolled > 0 &&
+    (hoursMeasure
+      ? thresholdMilli !== null &&
+        minimum !== null &&
+        missed * yearDays * MILLI >= thresholdMilli * minimum * enrolled
+      : (thresholdMilli !== null && missed >= thresholdMilli * enrolled) ||
+        (profile.countThreshold !== null && missed * yearDays >= profile.countThreshold * MILLI * enrolled));
+  const recentCrosses = hoursMeasure
+    ? thresholdMilli !== null && minimum !== null && atRecentPace * MILLI >= thresholdMilli * minimum
+    : (thresholdMilli !== null && yearDays > 0 && atRecentPace >= thresholdMilli * yearDays) ||
+      (profile.countThreshold !== null && atRecentPace >= profile.countThreshold * MILLI);
+  const onTrackToBeChronic = total.eligible && (currentCrosses || recentCrosses);
+  const unit = hoursMeasure ? 60 : MILLI;
+  const round = (n: number) => Math.round((n / unit) * 10) / 10;
+  const what = hoursMeasure ? 'hours missed' : 'days absent';
   const explanation =
-    total.daysEnrolled === 0
+    enrolled === 0
       ? 'No school days yet this year.'
-      : `${round(total.daysAbsent)} days absent in ${total.daysEnrolled} school days so far. At this pace, about ` +
-        `${round(atCurrentPace)} of ${yearDays} by the last day of school` +
-        (Math.abs(atRecentPace - atCurrentPace) >= 1
+      : `${round(missed)} ${what} in ${enrolled} school days so far. At this pace, about ` +
+        `${round(atCurrentPace)} ${hoursMeasure ? 'hours' : `of ${yearDays} days`} by the last day of school` +
+        (Math.abs(atRecentPace - atCurrentPace) >= unit
           ? `; at the pace of recent weeks, about ${round(atRecentPace)}.`
           : '.');
-  return { remainingDays, atCurrentPace, atRecentPace, onTrackToBeChronic, explanation };
+  return {
+    remainingDays,
+    atCurrentPace: atCurrentPace / unit,
+    atRecentPace: atRecentPace / unit,
+    onTrackToBeChronic,
+    explanation,
+  };
+}
+
+/** a / b >= 2 × c / d, in integers. */
+const atLeastTwice = (a: number, b: number, c: number, d: number) => b > 0 && a * d >= 2 * c * b;
+
+function patternsOf(days: readonly DayStatus[]): Patterns {
+  const whole = (day: DayStatus) => day.absentMilli === MILLI;
+  const absent = days.filter(whole).length;
+  let dayOfWeek: number | null = null;
+  let best: [number, number] = [0, 1];
+  for (let weekday = 1; weekday <= 7; weekday += 1) {
+    const on = days.filter((day) => day.weekday === weekday);
+    const missedOn = on.filter(whole).length;
+    if (
+      missedOn >= 3 &&
+      atLeastTwice(missedOn, on.length, absent - missedOn, days.length - on.length) &&
+      missedOn * best[1] > best[0] * on.length
+    ) {
+      dayOfWeek = weekday;
+      best = [missedOn, on.length];
+    }
+  }
+  const near = days.filter((day) => day.nearBreak);
+  const missedNear = near.filter(whole).length;
+  const aroundBreaks =
+    missedNear >= 2 && atLeastTwice(missedNear, near.length, absent - missedNear, days.length - near.length);
+  const skipped = new Map<string, number>();
+  for (const day of days) for (const id of day.skippedSections) skipped.set(id, (skipped.get(id) ?? 0) + 1);
+  let skippedSection: Patterns['skippedSection'] = null;
+  for (const [sectionId, count] of [...skipped].sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (count >= 3 && count > (skippedSection?.days ?? 0)) skippedSection = { sectionId, days: count };
+  const recent = days.slice(-RECENT_DAYS);
+  const prior = days.slice(0, -RECENT_DAYS);
+  const recentAbsent = recent.filter(whole).length;
+  const priorAbsent = prior.filter(whole).length;
+  let trend: Patterns['trend'] = null;
+  if (prior.length >= RECENT_DAYS) {
+    // Rates differ by 10 points or more: 10 × (a/b − c/d) >= 1, multiplied through by b × d.
+    const gap = 10 * (recentAbsent * prior.length - priorAbsent * recent.length);
+    const scale = recent.length * prior.length;
+    if (recentAbsent >= 3 && gap >= scale) trend = 'worsening';
+    else if (priorAbsent >= 3 && -gap >= scale) trend = 'improving';
+  }
+  return { dayOfWeek, aroundBreaks, skippedSection, trend };
+}
+
+function statutoryOf(profile: DefinitionProfile, days: readonly DayStatus[]): Statutory {
+  const unexcused = (day: DayStatus) => day.kind === 'unexcused';
+  const maxMonth = (value: (day: DayStatus) => number) => {
+    const months = new Map<string, number>();
+    for (const day of days)
+      months.set(day.date.slice(0, 7), (months.get(day.date.slice(0, 7)) ?? 0) + value(day));
+    return Math.max(0, ...months.values());
+  };
+  const { ohio, connecticut } = profile.statutory;
+  let ohioFigures: Statutory['ohio'] = null;
+  if (ohio) {
+    const minutes = (day: DayStatus) => (unexcused(day) ? day.minutesMissed : 0);
+    const year = days.reduce((sum, day) => sum + minutes(day), 0);
+    const month = maxMonth(minutes);
+    const consecutive = longestRunOf(days, (day) => unexcused(day) && day.absentMilli === MILLI, minutes);
+    ohioFigures = {
+      unexcusedMinutesYear: year,
+      unexcusedMinutesMaxMonth: month,
+      unexcusedMinutesConsecutive: consecutive,
+      habitualTruant:
+        consecutive >= ohio.consecutiveHours * 60 ||
+        month >= ohio.monthHours * 60 ||
+        year >= ohio.yearHours * 60,
+      noticeDue: year >= ohio.noticeHours * 60,
+    };
+  }
+  let connecticutFigures: Statutory['connecticut'] = null;
+  if (connecticut) {
+    const count = (day: DayStatus) => (unexcused(day) && day.absentMilli === MILLI ? 1 : 0);
+    const year = days.reduce((sum, day) => sum + count(day), 0);
+    const month = maxMonth(count);
+    connecticutFigures = {
+      unexcusedDaysYear: year,
+      unexcusedDaysMaxMonth: month,
+      truant: month >= connecticut.truantMonth || year >= connecticut.truantYear,
+      habitualTruant: year >= connecticut.habitualYear,
+    };
+  }
+  return { ohio: ohioFigures, connecticut: connecticutFigures };
 }
 
 /** Computes a student's figures, per school and in total, as of a date (exclusive). */
@@ -392,5 +679,7 @@ export function computeStudentFigures(
     total,
     earlySignalMonth: earlySignal(days, asOf),
     projection: projectionOf(student, calendars, profile, days, total, asOf),
+    patterns: patternsOf(days),
+    statutory: statutoryOf(profile, days),
   };
 }

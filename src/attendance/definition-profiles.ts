@@ -20,6 +20,29 @@ export interface DailyStatusRules {
   readonly fromPeriods: 'homeroom' | 'any_section' | 'all_sections';
   /** In-school suspension is attendance in California's formula and most states'. */
   readonly inSchoolSuspension: 'present' | 'absent';
+  /** Whether the minutes of tardies and early departures add to the time missed (Ohio: yes). */
+  readonly tardyMinutesCount: boolean;
+}
+
+/**
+ * Statutory truancy thresholds, as data (DOMAIN.md §4.5). Each is optional; a district's
+ * profile carries the ones its state's law sets.
+ */
+export interface StatutoryRules {
+  /** Ohio ORC 3321.191 habitual truancy, in hours of unexcused absence. */
+  readonly ohio: {
+    readonly consecutiveHours: number;
+    readonly monthHours: number;
+    readonly yearHours: number;
+    /** The board's notice threshold, in hours; not above 5% of the minimum hours. */
+    readonly noticeHours: number;
+  } | null;
+  /** Connecticut CGS 10-198a: truant at 4 unexcused in a month or 10 in a year; habitual at 20. */
+  readonly connecticut: {
+    readonly truantMonth: number;
+    readonly truantYear: number;
+    readonly habitualYear: number;
+  } | null;
 }
 
 export interface DefinitionProfile {
@@ -30,6 +53,14 @@ export interface DefinitionProfile {
   readonly rateThreshold: number | null;
   /** Chronic when days absent reaches this count (CRDC: 15), whatever the days enrolled. */
   readonly countThreshold: number | null;
+  /**
+   * 'days': the thresholds apply to days absent. 'hours' (Ohio): chronic when the time
+   * missed reaches rateThreshold of the minimum hours of the student's grade.
+   */
+  readonly measure: 'days' | 'hours';
+  /** Minimum instructional hours a year by grade, for the 'hours' measure. */
+  readonly minimumHours: Readonly<Record<string, number>> | null;
+  readonly statutory: StatutoryRules;
   /** Which absences count. Out-of-school suspension counts in every federal definition. */
   readonly counts: {
     readonly excused: boolean;
@@ -50,7 +81,18 @@ const STANDARD_DAILY: DailyStatusRules = {
   partialDays: 'threshold',
   fromPeriods: 'homeroom',
   inSchoolSuspension: 'present',
+  tardyMinutesCount: false,
 };
+const NO_STATUTE: StatutoryRules = { ohio: null, connecticut: null };
+const DAYS = { measure: 'days', minimumHours: null, statutory: NO_STATUTE } as const;
+
+const ELEMENTARY = ['KG', '01', '02', '03', '04', '05', '06'];
+const SECONDARY = ['07', '08', '09', '10', '11', '12'];
+/** ORC 3313.48: 910 hours for kindergarten to grade 6, 1,001 hours for grades 7 to 12 (half-day K: 455). */
+const OHIO_MINIMUM_HOURS: Record<string, number> = Object.fromEntries([
+  ...ELEMENTARY.map((grade) => [grade, 910] as const),
+  ...SECONDARY.map((grade) => [grade, 1001] as const),
+]);
 const ALL_ABSENCES = { excused: true, unexcused: true, outOfSchoolSuspension: true } as const;
 const ANY_STUDENT = { minDaysEnrolled: 1, minDaysAttended: 0, grades: null } as const;
 
@@ -61,6 +103,7 @@ export const DEFINITION_PROFILES: Readonly<Record<string, DefinitionProfile>> = 
     source: 'Missing 10% or more of the days enrolled, for any reason, per school where enrolled.',
     rateThreshold: 0.1,
     countThreshold: null,
+    ...DAYS,
     counts: ALL_ABSENCES,
     eligibility: ANY_STUDENT,
     daily: STANDARD_DAILY,
@@ -71,6 +114,7 @@ export const DEFINITION_PROFILES: Readonly<Record<string, DefinitionProfile>> = 
     source: '15 or more school days absent; a day is missed when half or more of it is missed.',
     rateThreshold: null,
     countThreshold: 15,
+    ...DAYS,
     counts: ALL_ABSENCES,
     eligibility: ANY_STUDENT,
     daily: STANDARD_DAILY,
@@ -81,6 +125,7 @@ export const DEFINITION_PROFILES: Readonly<Record<string, DefinitionProfile>> = 
     source: '10% or more of expected days, for students with more than 30 days of expected attendance.',
     rateThreshold: 0.1,
     countThreshold: null,
+    ...DAYS,
     counts: ALL_ABSENCES,
     eligibility: { minDaysEnrolled: 31, minDaysAttended: 0, grades: null },
     daily: STANDARD_DAILY,
@@ -91,6 +136,7 @@ export const DEFINITION_PROFILES: Readonly<Record<string, DefinitionProfile>> = 
     source: 'Grades K-8, enrolled 31 days or more and attended at least one day; 10% or more.',
     rateThreshold: 0.1,
     countThreshold: null,
+    ...DAYS,
     counts: ALL_ABSENCES,
     eligibility: {
       minDaysEnrolled: 31,
@@ -102,12 +148,35 @@ export const DEFINITION_PROFILES: Readonly<Record<string, DefinitionProfile>> = 
   connecticut: {
     key: 'connecticut',
     name: 'Connecticut',
-    source: '10% or more of days enrolled, at any point in the year; excused, unexcused and disciplinary.',
+    source:
+      '10% or more of days enrolled, at any point in the year; excused, unexcused and disciplinary. ' +
+      'Truant at 4 unexcused absences in a month or 10 in a year; habitual truant at 20 (CGS 10-198a).',
     rateThreshold: 0.1,
     countThreshold: null,
+    measure: 'days',
+    minimumHours: null,
+    statutory: { ohio: null, connecticut: { truantMonth: 4, truantYear: 10, habitualYear: 20 } },
     counts: ALL_ABSENCES,
     eligibility: ANY_STUDENT,
     daily: STANDARD_DAILY,
+  },
+  ohio: {
+    key: 'ohio',
+    name: 'Ohio (hours)',
+    source:
+      'Missing 10% or more of the minimum hours (910 for K-6, 1,001 for 7-12), counting tardies and early departures; ' +
+      'habitual truancy at 30 consecutive, 42 in a month or 72 in a year of unexcused hours (ORC 3321.191, HB 96).',
+    rateThreshold: 0.1,
+    countThreshold: null,
+    measure: 'hours',
+    minimumHours: OHIO_MINIMUM_HOURS,
+    statutory: {
+      ohio: { consecutiveHours: 30, monthHours: 42, yearHours: 72, noticeHours: 45 },
+      connecticut: null,
+    },
+    counts: ALL_ABSENCES,
+    eligibility: { minDaysEnrolled: 1, minDaysAttended: 0, grades: [...ELEMENTARY, ...SECONDARY] },
+    daily: { ...STANDARD_DAILY, tardyMinutesCount: true },
   },
   minimum_days: {
     key: 'minimum_days',
@@ -115,6 +184,7 @@ export const DEFINITION_PROFILES: Readonly<Record<string, DefinitionProfile>> = 
     source: '10% or more of days enrolled, flagged only after 20 enrolled days.',
     rateThreshold: 0.1,
     countThreshold: null,
+    ...DAYS,
     counts: ALL_ABSENCES,
     eligibility: { minDaysEnrolled: 20, minDaysAttended: 0, grades: null },
     daily: STANDARD_DAILY,
@@ -124,9 +194,15 @@ export const DEFINITION_PROFILES: Readonly<Record<string, DefinitionProfile>> = 
 /** Attendance Works tiers (also California's and New York's bands). */
 export type Tier = 'satisfactory' | 'at_risk' | 'moderate_chronic' | 'severe_chronic';
 
-export function tierOf(rate: number): Tier {
-  if (rate >= 0.2) return 'severe_chronic';
-  if (rate >= 0.1) return 'moderate_chronic';
-  if (rate >= 0.05) return 'at_risk';
+/**
+ * The tier of missed / expected (in the same integer unit: thousandths of a day, or
+ * minutes), compared exactly: 1 missed of 20 is at risk, 2 of 20 moderate, 4 of 20 severe.
+ */
+export function tierOf(missed: number, expected: number): Tier {
+  if (missed * 5 >= expected && expected > 0) return 'severe_chronic';
+  if (missed * 10 >= expected && expected > 0) return 'moderate_chronic';
+  if (missed * 20 >= expected && expected > 0) return 'at_risk';
   return 'satisfactory';
 }
+
+export const TIERS: readonly Tier[] = ['satisfactory', 'at_risk', 'moderate_chronic', 'severe_chronic'];
