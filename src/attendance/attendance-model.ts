@@ -152,7 +152,7 @@ export interface StudentFigures {
 
 const MILLI = 1_000;
 /** Runs and patterns count whole days, with a recent window of this many school days. */
-const RECENT_DAYS = 20;
+export const RECENT_DAYS = 20;
 
 type AbsenceKind = 'excused' | 'unexcused' | 'oss';
 /** On a tie between two absences of one day, the graver kind names the day. */
@@ -161,6 +161,7 @@ const KIND_RANK: Readonly<Record<AbsenceKind, number>> = { excused: 1, unexcused
 export interface DayStatus {
   readonly date: string;
   readonly schoolId: string;
+  readonly calendarId: string;
   /** The day's place among its calendar's instructional days (0 is the first). */
   readonly ordinal: number;
   /** ISO weekday, 1 Monday … 7 Sunday. */
@@ -254,7 +255,7 @@ function statusOfDay(
   student: ModelStudent,
   profile: DefinitionProfile,
   date: string,
-  schoolId: string,
+  span: ModelSpan,
   prepared: PreparedDay,
   events: readonly ModelEvent[],
 ): DayStatus {
@@ -264,7 +265,13 @@ function statusOfDay(
   let minutes = 0;
   let kind: AbsenceKind | null = null;
   const consider = (milli: number, eventMinutes: number, eventKind: AbsenceKind) => {
-    if (milli > missed || (milli === missed && milli > 0 && kind && KIND_RANK[eventKind] > KIND_RANK[kind])) {
+    const rank = KIND_RANK[eventKind];
+    const current = kind === null ? 0 : KIND_RANK[kind];
+    // The larger share of the day wins; then the graver kind; then the more minutes.
+    if (
+      milli > missed ||
+      (milli === missed && milli > 0 && (rank > current || (rank === current && eventMinutes > minutes)))
+    ) {
       missed = milli;
       minutes = eventMinutes;
       kind = eventKind;
@@ -309,7 +316,7 @@ function statusOfDay(
   if (daily.length === 0 && sectionAbsences.length > 0) {
     const scheduled = (student.sections ?? []).filter(
       (section) =>
-        section.schoolId === schoolId && inRange(date, section.entryDate, section.endDateExclusive),
+        section.schoolId === span.schoolId && inRange(date, section.entryDate, section.endDateExclusive),
     );
     const absentSections = new Set(sectionAbsences.map((event) => event.sectionId));
     const homeroom = scheduled.filter((section) => section.isHomeroom);
@@ -341,14 +348,15 @@ function statusOfDay(
   const whole = absentMilli === MILLI;
   const minutesMissed = Math.min(
     dayMinutes,
-    (countsForProfile ? minutes : 0) + (rules.tardyMinutesCount && !whole ? tardyMinutes : 0),
+    (countsForProfile ? minutes : 0) + (rules.tardyMinutesCount ? tardyMinutes : 0),
   );
   const skippedSections = whole
     ? []
     : [...new Set(sectionAbsences.map((event) => event.sectionId as string))].sort();
   return {
     date,
-    schoolId,
+    schoolId: span.schoolId,
+    calendarId: span.calendarId,
     ordinal: prepared.ordinal,
     weekday: isoWeekday(date),
     nearBreak: prepared.nearBreak,
@@ -388,13 +396,17 @@ export function studentDays(
       const key = `${span.schoolId}|${date}`;
       if (days.has(key)) continue; // overlapping spans at one school count a day once
       const events = eventsByDay.get(key) ?? [];
-      days.set(key, statusOfDay(student, profile, date, span.schoolId, prepared, events));
+      days.set(key, statusOfDay(student, profile, date, span, prepared, events));
     }
   }
   return [...days.values()].sort(byDate);
 }
 
-/** The longest run of consecutive instructional days (by calendar ordinal) at one school for which `counts` holds, and the total of `weight` over the heaviest run. */
+/**
+ * The longest run of consecutive instructional days of one calendar at one school for which
+ * `counts` holds (weighed by `weight`). A run ends where enrolment has a gap with school
+ * days in it, and at a change of school or calendar.
+ */
 function longestRunOf(
   days: readonly DayStatus[],
   counts: (day: DayStatus) => boolean,
@@ -402,7 +414,10 @@ function longestRunOf(
 ): number {
   let best = 0;
   const bySchool = new Map<string, DayStatus[]>();
-  for (const day of days) bySchool.set(day.schoolId, [...(bySchool.get(day.schoolId) ?? []), day]);
+  for (const day of days) {
+    const key = `${day.schoolId}|${day.calendarId}`;
+    bySchool.set(key, [...(bySchool.get(key) ?? []), day]);
+  }
   for (const schoolDays of bySchool.values()) {
     let run = 0;
     let previous = Number.NaN;
@@ -524,12 +539,13 @@ function projectionOf(
   const missedOf = (day: DayStatus) => (hoursMeasure ? day.minutesMissed : day.absentMilli);
   const missed = hoursMeasure ? total.minutesMissed : total.absentMilli;
   const enrolled = total.daysEnrolled;
-  let weight = 0;
+  // Day i of n weighs 0.5^((n-1-i)/20); the weights sum to (1 - r^n) / (1 - r) with r = 0.5^(1/20).
+  const r = 0.5 ** (1 / RECENT_HALF_LIFE);
+  const weight = days.length > 0 ? (1 - r ** days.length) / (1 - r) : 0;
   let weighted = 0;
   days.forEach((day, index) => {
-    const w = 0.5 ** ((days.length - 1 - index) / RECENT_HALF_LIFE);
-    weight += w;
-    weighted += w * missedOf(day);
+    const missedToday = missedOf(day);
+    if (missedToday > 0) weighted += missedToday * 0.5 ** ((days.length - 1 - index) / RECENT_HALF_LIFE);
   });
   const atCurrentPace = enrolled > 0 ? missed + (missed * remainingDays) / enrolled : 0;
   const atRecentPace = missed + (weight > 0 ? weighted / weight : 0) * remainingDays;

@@ -27,6 +27,12 @@ export interface AttendanceEvents {
   recorded_at: GeneratedTimestamp;
 }
 
+export interface AttendanceRefreshQueue {
+  district_id: string;
+  student_id: string;
+  queued_at: GeneratedTimestamp;
+}
+
 export interface AuditLog {
   district_id: string;
   audit_id: GeneratedAlways<number>;
@@ -116,6 +122,14 @@ export interface Contacts {
   needs_attention: string | null;
   source_id: string | null;
   created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface DefinitionProfiles {
+  district_id: string;
+  key: string;
+  based_on: string;
+  settings: Json;
   updated_at: GeneratedTimestamp;
 }
 
@@ -254,6 +268,65 @@ export interface StaffUsers {
   updated_at: GeneratedTimestamp;
 }
 
+export interface StudentAttendance {
+  district_id: string;
+  school_year_id: string;
+  student_id: string;
+  school_id: string;
+  grade_level: string;
+  as_of: string;
+  profile_key: string;
+  days_enrolled: number;
+  absent_milli: number;
+  excused_milli: number;
+  unexcused_milli: number;
+  oss_milli: number;
+  days_attended: number;
+  tardies: number;
+  early_departures: number;
+  minutes_scheduled: number;
+  minutes_missed: number;
+  rate: number;
+  eligible: boolean;
+  chronic: boolean | null;
+  tier: string;
+  longest_run: number;
+  early_signal_month: number | null;
+  remaining_days: number;
+  projected_current: number;
+  projected_recent: number;
+  on_track: boolean;
+  pattern_weekday: number | null;
+  pattern_around_breaks: boolean;
+  skipped_section_id: string | null;
+  skipped_section_days: number | null;
+  trend: string | null;
+  oh_unexcused_minutes_year: number | null;
+  oh_unexcused_minutes_max_month: number | null;
+  oh_unexcused_minutes_consecutive: number | null;
+  oh_habitual_truant: boolean | null;
+  oh_notice_due: boolean | null;
+  ct_unexcused_days_year: number | null;
+  ct_unexcused_days_max_month: number | null;
+  ct_truant: boolean | null;
+  ct_habitual_truant: boolean | null;
+  computed_at: GeneratedTimestamp;
+}
+
+export interface StudentAttendanceHistory {
+  district_id: string;
+  student_id: string;
+  as_of: string;
+  school_year_id: string;
+  days_enrolled: number;
+  absent_milli: number;
+  minutes_missed: number;
+  rate: number;
+  tier: string;
+  chronic: boolean | null;
+  on_track: boolean;
+}
+
 export interface StudentContacts {
   district_id: string;
   student_id: string;
@@ -266,6 +339,28 @@ export interface StudentContacts {
   may_view_portal: Generated<boolean>;
   contact_priority: Generated<number>;
   source_id: string | null;
+}
+
+export interface StudentSchoolAttendance {
+  district_id: string;
+  school_year_id: string;
+  student_id: string;
+  school_id: string;
+  days_enrolled: number;
+  absent_milli: number;
+  excused_milli: number;
+  unexcused_milli: number;
+  oss_milli: number;
+  days_attended: number;
+  tardies: number;
+  early_departures: number;
+  minutes_scheduled: number;
+  minutes_missed: number;
+  rate: number;
+  eligible: boolean;
+  chronic: boolean | null;
+  tier: string;
+  longest_run: number;
 }
 
 export interface Students {
@@ -295,6 +390,7 @@ export interface Students {
 
 export interface DB {
   attendance_events: AttendanceEvents;
+  attendance_refresh_queue: AttendanceRefreshQueue;
   audit_log: AuditLog;
   bell_schedules: BellSchedules;
   calendar_days: CalendarDays;
@@ -304,6 +400,7 @@ export interface DB {
   contact_emails: ContactEmails;
   contact_phones: ContactPhones;
   contacts: Contacts;
+  definition_profiles: DefinitionProfiles;
   districts: Districts;
   enrolment_spans: EnrolmentSpans;
   households: Households;
@@ -316,6 +413,9 @@ export interface DB {
   sessions: Sessions;
   staff_role_grants: StaffRoleGrants;
   staff_users: StaffUsers;
+  student_attendance: StudentAttendance;
+  student_attendance_history: StudentAttendanceHistory;
   student_contacts: StudentContacts;
+  student_school_attendance: StudentSchoolAttendance;
   students: Students;
 }
