@@ -11,6 +11,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testEngine } from '../../test/support/database.ts';
 import type { DB } from '../platform/db/types.ts';
+import { districtContext, refreshQueuedAttendance } from './attendance.service.ts';
 import { refreshAttendance } from './attendance-engine.ts';
 import {
   computeStudentFigures,
@@ -591,6 +592,109 @@ describe(`attendance engine (${testEngine()})`, () => {
         await sql`DELETE FROM districts WHERE district_id = ${built.districtId}`.execute(db);
       }),
       { numRuns: testEngine() === 'pglite' ? 40 : 60 },
+    );
+  }, 240_000);
+});
+
+const changeArb = fc.array(
+  fc.oneof(
+    fc.record({ kind: fc.constant('delete-event' as const), pick: fc.nat() }),
+    fc.record({
+      kind: fc.constant('add-event' as const),
+      pick: fc.nat(),
+      day: fc.integer({ min: 0, max: WINDOW - 1 }),
+      category: fc.constantFrom(...CATEGORIES),
+    }),
+    fc.record({
+      kind: fc.constant('end-span' as const),
+      pick: fc.nat(),
+      days: fc.integer({ min: 1, max: 40 }),
+    }),
+    fc.record({
+      kind: fc.constant('close-day' as const),
+      pick: fc.nat(),
+      day: fc.integer({ min: 0, max: WINDOW - 1 }),
+    }),
+    fc.record({ kind: fc.constant('drop-section' as const), pick: fc.nat() }),
+  ),
+  { minLength: 1, maxLength: 6 },
+);
+
+async function snapshot(db: Kysely<DB>, districtId: string): Promise<unknown[]> {
+  const totals =
+    await sql<Row>`SELECT * FROM student_attendance WHERE district_id = ${districtId} ORDER BY student_id`.execute(
+      db,
+    );
+  const schools = await sql<Row>`SELECT * FROM student_school_attendance WHERE district_id = ${districtId}
+    ORDER BY student_id, school_id`.execute(db);
+  return [...totals.rows, ...schools.rows].map(({ computed_at: _, ...row }) => row);
+}
+
+describe(`attendance engine incremental refresh (${testEngine()})`, () => {
+  it('equals a full rebuild after random changes to events, enrolments, calendars and sections', async () => {
+    const { db } = database;
+    await fc.assert(
+      fc.asyncProperty(worldArb, changeArb, async (world, changes) => {
+        districtCounter += 1;
+        const built = build(world, districtCounter);
+        await load(db, built);
+        const d = built.districtId;
+        const context = await districtContext(db, d, built.asOf);
+        await refreshAttendance(db, { ...context, studentIds: null });
+        expect(
+          await sql`SELECT 1 FROM attendance_refresh_queue WHERE district_id = ${d}`.execute(db),
+        ).toMatchObject({
+          rows: [],
+        });
+        let added = 0;
+        for (const change of changes) {
+          const student = built.students[change.pick % built.students.length] as Built['students'][number];
+          if (change.kind === 'delete-event') {
+            await sql`DELETE FROM attendance_events WHERE district_id = ${d} AND attendance_event_id = (
+              SELECT attendance_event_id FROM attendance_events WHERE district_id = ${d}
+              ORDER BY source_id OFFSET ${change.pick % 50} LIMIT 1)`.execute(db);
+          } else if (change.kind === 'add-event') {
+            added += 1;
+            const span = student.spans[change.pick % student.spans.length] as ModelStudent['spans'][number];
+            await insertRows(db, 'attendance_events', [
+              {
+                district_id: d,
+                attendance_event_id: uuid(8, added),
+                student_id: student.studentId,
+                school_id: span.schoolId,
+                date: dateAt(change.day),
+                category: change.category,
+                source_system: 'test',
+                source_id: `added-${added}`,
+                recorded_at: '2026-01-01T00:00:00Z',
+              },
+            ]);
+          } else if (change.kind === 'end-span') {
+            await sql`UPDATE enrolment_spans SET end_date_exclusive = entry_date + ${change.days}::int
+              WHERE district_id = ${d} AND student_id = ${student.studentId}
+                AND enrolment_span_id = (SELECT min(enrolment_span_id::text)::uuid FROM enrolment_spans
+                  WHERE district_id = ${d} AND student_id = ${student.studentId})`.execute(db);
+          } else if (change.kind === 'close-day') {
+            const calendar = built.calendarRows[
+              change.pick % built.calendarRows.length
+            ] as Built['calendarRows'][number];
+            await sql`UPDATE calendar_days SET day_type = 'weather_closure', instructional_minutes = 0
+              WHERE district_id = ${d} AND calendar_id = ${calendar.calendar_id} AND date = ${dateAt(change.day)}`.execute(
+              db,
+            );
+          } else {
+            await sql`DELETE FROM section_enrolments WHERE district_id = ${d} AND student_id = ${student.studentId}`.execute(
+              db,
+            );
+          }
+        }
+        await refreshQueuedAttendance(db, d, { asOf: built.asOf });
+        const incremental = await snapshot(db, d);
+        await refreshAttendance(db, { ...context, studentIds: null });
+        expect(incremental).toEqual(await snapshot(db, d));
+        await sql`DELETE FROM districts WHERE district_id = ${d}`.execute(db);
+      }),
+      { numRuns: testEngine() === 'pglite' ? 25 : 40 },
     );
   }, 240_000);
 });
