@@ -4,6 +4,8 @@
  * message naming the variable.
  */
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import type { Refresher } from './attendance/attendance-refresher.ts';
 import { addDays, DEMO_SCHOOL_YEAR } from './demo/demo-calendar.ts';
 // Heavy modules (the HTTP server, the job queue, the demo generator) are imported by the
 // commands that need them, so `homeroom config` or `migrate` start quickly.
@@ -26,7 +28,10 @@ Commands:
              --replace (delete and recreate it)  --out DIR (write OneRoster CSV and attendance
              files instead of writing to the database)
   config     Print every setting, its value and its documentation (--markdown for a table).
-  recompute  Rebuild attendance summaries (arrives with the attendance engine).
+  recompute  Rebuild every student's attendance figures from scratch. Options: --district SLUG
+             (default: every district)  --as-of YYYY-MM-DD (default: today in the district's
+             time zone; the demo's own date for the demo)  --history (also record a weekly
+             history from the start of the school year)
   import     Import OneRoster, Ed-Fi or CSV files (arrives with the importers).
   help       Show this help.
 
@@ -90,8 +95,95 @@ async function seedDemoIfEmpty(
     students: config.HOMEROOM_DEMO_STUDENTS,
     asOf,
   });
+  await computeDemoFigures(database, asOf);
   logger.info({ counts: summary.counts }, 'demo district ready');
   return true;
+}
+
+/** The demo's attendance figures as of its date, with a weekly history from the first weeks of school. */
+async function computeDemoFigures(
+  database: Database,
+  asOf: string,
+  progress?: (p: { phase: string; done: number; total: number }) => void,
+): Promise<void> {
+  const [{ backfillHistory }, { DEMO_DISTRICT_ID }] = await Promise.all([
+    import('./attendance/attendance.service.ts'),
+    import('./demo/demo-district.ts'),
+  ]);
+  await backfillHistory(database.db, DEMO_DISTRICT_ID, {
+    asOf,
+    onProgress: (p) => progress?.({ phase: 'attendance figures (weeks)', ...p }),
+  });
+}
+
+async function recompute(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      district: { type: 'string' },
+      'as-of': { type: 'string' },
+      history: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const asOf = values['as-of'];
+  if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))) {
+    throw new UsageError(`--as-of must be a date as YYYY-MM-DD, got "${asOf}".`);
+  }
+  const database = await openConfiguredDatabase(config);
+  try {
+    await migrateToLatest(database.db);
+    const [{ backfillHistory, recomputeAttendance }, { findDistrictOverviews }] = await Promise.all([
+      import('./attendance/attendance.service.ts'),
+      import('./roster/district.repository.ts'),
+    ]);
+    const districts = (await findDistrictOverviews(database.db)).filter(
+      (district) => values.district === undefined || district.slug === values.district,
+    );
+    if (districts.length === 0) {
+      throw new UsageError(
+        values.district === undefined
+          ? 'There is no district to recompute yet: import one, or run `homeroom demo`.'
+          : `No district has the slug "${values.district}".`,
+      );
+    }
+    for (const district of districts) {
+      const started = performance.now();
+      const stored = await sql<{
+        as_of: string | null;
+      }>`SELECT max(as_of)::text AS as_of FROM student_attendance
+        WHERE district_id = ${district.districtId}`.execute(database.db);
+      // The demo keeps the date it was seeded for unless told otherwise.
+      const date = asOf ?? (district.isDemo ? (stored.rows[0]?.as_of ?? undefined) : undefined);
+      const report = (p: { done: number; total: number }) => {
+        if (process.stderr.isTTY)
+          process.stderr.write(
+            `\r${district.name}: ${p.done.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')} ${values.history ? 'weeks' : 'students'}   `,
+          );
+      };
+      if (values.history) {
+        const { districtContext } = await import('./attendance/attendance.service.ts');
+        const context = await districtContext(database.db, district.districtId, date);
+        const weeks = await backfillHistory(database.db, district.districtId, {
+          asOf: context.asOf,
+          onProgress: report,
+        });
+        process.stdout.write(
+          `\n${district.name}: recomputed as of ${context.asOf} with a history of ${weeks} weeks in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
+        );
+      } else {
+        const summary = await recomputeAttendance(database.db, district.districtId, {
+          asOf: date,
+          onProgress: report,
+        });
+        process.stdout.write(
+          `\n${district.name}: recomputed ${summary.students.toLocaleString('en-US')} students as of ${summary.asOf} (${summary.schoolYear}, profile ${summary.profile}) in ${(summary.ms / 1000).toFixed(1)} s.\n`,
+        );
+      }
+    }
+  } finally {
+    await database.close();
+  }
 }
 
 async function serve(config: Config, logger: Logger, options: { demo: boolean }): Promise<void> {
@@ -109,10 +201,13 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean })
   ]);
   let draining = false;
   let queue: JobQueue | undefined;
+  let refresher: Refresher | undefined;
   if (config.HOMEROOM_IN_PROCESS_WORKERS) {
     queue = createJobQueue(database, logger, jobs);
     await queue.start();
     await queue.work();
+    const { startAttendanceRefresher } = await import('./attendance/attendance-refresher.ts');
+    refresher = startAttendanceRefresher(database.db, logger);
   }
   const app = await buildApp({ config, database, logger, isDraining: () => draining });
   await app.listen({ host: config.HOST, port: config.PORT });
@@ -123,6 +218,7 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean })
   onShutdownSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
     draining = true;
     await app.close();
+    await refresher?.stop();
     await queue?.stop(config.SHUTDOWN_TIMEOUT_MS);
     await database.close();
   });
@@ -149,8 +245,11 @@ async function worker(config: Config, logger: Logger): Promise<void> {
   const queue = createJobQueue(database, logger, jobs);
   await queue.start();
   await queue.work();
+  const { startAttendanceRefresher } = await import('./attendance/attendance-refresher.ts');
+  const refresher = startAttendanceRefresher(database.db, logger);
   logger.info({ database: describeDatabase(config) }, 'worker running');
   onShutdownSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+    await refresher.stop();
     await queue.stop(config.SHUTDOWN_TIMEOUT_MS);
     await database.close();
   });
@@ -253,6 +352,7 @@ async function demo(config: Config, logger: Logger, args: string[]): Promise<voi
       replace: values.replace,
       onProgress: progress,
     });
+    await computeDemoFigures(database, asOf, progress);
     logger.debug({ summary }, 'demo seeded');
     process.stdout.write(
       `\nSeeded the demo district (${students} students, seed ${seed}, as of ${asOf}) in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
@@ -325,9 +425,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         printConfig(config, rest.includes('--markdown'));
         return 0;
       case 'recompute':
+        await recompute(config, [...rest]);
+        return 0;
       case 'import':
         process.stderr.write(
-          `homeroom ${command} is not available in this version yet: it arrives with the ${command === 'import' ? 'importers' : 'attendance engine'}.\n`,
+          'homeroom import is not available in this version yet: it arrives with the importers.\n',
         );
         return 2;
       default:

@@ -103,3 +103,31 @@ describe(`homeroom demo on ${testEngine()}`, () => {
     expect(unknown.stderr).toContain('--studnets');
   });
 });
+
+describe(`homeroom recompute on ${testEngine()}`, () => {
+  it('rebuilds the demo figures as of the demo date, with a weekly history on request', async () => {
+    const seeded = await homeroom(
+      ['demo', '--students', '100', '--seed', '5', '--as-of', '2026-10-15', '--replace'],
+      env,
+    );
+    expect(seeded.code).toBe(0);
+    const run = await homeroom(['recompute'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /Riverside Unified School District: recomputed 100 students as of 2026-10-15 \(2026-2027, profile federal\)/,
+    );
+    const history = await homeroom(['recompute', '--district', 'riverside-demo', '--history'], env);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stdout).toMatch(/recomputed as of 2026-10-15 with a history of \d+ weeks/);
+  });
+
+  it('names an unknown district and a malformed date', async () => {
+    const unknown = await homeroom(['recompute', '--district', 'nowhere'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('No district has the slug "nowhere".');
+    const date = await homeroom(['recompute', '--as-of', 'yesterday'], env);
+    expect(date.code).toBe(2);
+    expect(date.stderr).toContain('--as-of must be a date as YYYY-MM-DD, got "yesterday".');
+  });
+});

@@ -39,6 +39,8 @@ export interface RefreshResult {
 }
 
 const MILLI = 1000;
+/** The first key of the engine's advisory locks (the second is the district's hash). */
+const ENGINE_LOCK = 4_242;
 
 /** Runs a refresh in its own transaction (or the caller's). */
 export async function refreshAttendance(
@@ -61,6 +63,8 @@ async function refreshIn(trx: Transaction<DB>, scope: RefreshScope): Promise<Ref
   const ids = scope.studentIds === null ? null : JSON.stringify(scope.studentIds);
 
   await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+  // One refresh per district at a time, across processes: two would replace the same rows.
+  await sql`SELECT pg_advisory_xact_lock(${ENGINE_LOCK}::int, hashtext(${d}::text))`.execute(trx);
 
   // The students in scope (with their grade) and the ones whose rows are to be replaced.
   await sql`CREATE TEMP TABLE _requested ON COMMIT DROP AS
