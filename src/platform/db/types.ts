@@ -254,6 +254,17 @@ export interface StaffRoleGrants {
   school_id: string | null;
 }
 
+export interface StaffSessions {
+  district_id: string;
+  session_id: string;
+  user_id: string;
+  created_at: GeneratedTimestamp;
+  last_seen_at: GeneratedTimestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface StaffUsers {
   district_id: string;
   user_id: Generated<string>;
@@ -412,6 +423,7 @@ export interface DB {
   sections: Sections;
   sessions: Sessions;
   staff_role_grants: StaffRoleGrants;
+  staff_sessions: StaffSessions;
   staff_users: StaffUsers;
   student_attendance: StudentAttendance;
   student_attendance_history: StudentAttendanceHistory;

@@ -5,16 +5,22 @@
  */
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { registerSessionRoutes } from '../../staff/session.routes.ts';
+import { isStaffRole, type StaffRole } from '../../staff/staff-principal.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connection.ts';
 import { type AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { registerAuth } from './auth.ts';
 import { registerHomeRoutes } from './home.routes.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { registerOperationsRoutes } from './operations.routes.ts';
 
-/** Who may call a route: nobody signed in ('public') or the listed staff roles. */
-export type RouteAccess = 'public' | { readonly roles: readonly string[] };
+/**
+ * Who may call a route: anyone ('public'), or a signed-in staff member holding one of the
+ * listed roles (auth.ts enforces it; the route then reads `request.staff`).
+ */
+export type RouteAccess = 'public' | { readonly roles: readonly StaffRole[] };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -44,12 +50,22 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
 
   app.addHook('onRoute', (route) => {
-    if (!route.config?.access) {
+    const access = route.config?.access;
+    if (!access) {
       throw new Error(
         `Route ${route.method} ${route.url} does not declare config.access: say who may call it ('public' or roles).`,
       );
     }
+    if (
+      access !== 'public' &&
+      (access.roles.length === 0 || !access.roles.every((role) => isStaffRole(role)))
+    ) {
+      throw new Error(
+        `Route ${route.method} ${route.url} declares config.access roles [${access.roles.join(', ')}]: list at least one, each a staff role.`,
+      );
+    }
   });
+  registerAuth(app, { database: dependencies.database, publicUrl: config.PUBLIC_URL });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -114,5 +130,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
 
   registerOperationsRoutes(app, { ...dependencies, metrics });
   registerHomeRoutes(app, dependencies);
+  registerSessionRoutes(app, dependencies);
   return app;
 }
