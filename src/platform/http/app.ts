@@ -5,6 +5,7 @@
  */
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { registerAttendanceRoutes } from '../../attendance/attendance.routes.ts';
 import { registerSessionRoutes } from '../../staff/session.routes.ts';
 import { isStaffRole, type StaffRole } from '../../staff/staff-principal.ts';
 import type { Config } from '../config.ts';
@@ -26,6 +27,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
   }
+  interface FastifyInstance {
+    /** Every registered route with who may call it (the access-matrix test walks it). */
+    readonly routeTable: readonly RegisteredRoute[];
+  }
+}
+
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: RouteAccess;
 }
 
 export interface AppDependencies {
@@ -49,6 +60,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
 
+  const routeTable: RegisteredRoute[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     if (!access) {
@@ -64,6 +77,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         `Route ${route.method} ${route.url} declares config.access roles [${access.roles.join(', ')}]: list at least one, each a staff role.`,
       );
     }
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, access });
   });
   registerAuth(app, { database: dependencies.database, publicUrl: config.PUBLIC_URL });
 
@@ -131,5 +145,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerOperationsRoutes(app, { ...dependencies, metrics });
   registerHomeRoutes(app, dependencies);
   registerSessionRoutes(app, dependencies);
+  registerAttendanceRoutes(app, dependencies);
   return app;
 }
