@@ -30,8 +30,8 @@ Commands:
   config     Print every setting, its value and its documentation (--markdown for a table).
   recompute  Rebuild every student's attendance figures from scratch. Options: --district SLUG
              (default: every district)  --as-of YYYY-MM-DD (default: today in the district's
-             time zone; the demo's own date for the demo)  --history (also record a weekly
-             history from the start of the school year)
+             time zone; the demo's own date for the demo)  --history (also record a history:
+             monthly from the start of the school year, weekly over the last six weeks)
   import     Import OneRoster, Ed-Fi or CSV files (arrives with the importers).
   help       Show this help.
 
@@ -100,7 +100,7 @@ async function seedDemoIfEmpty(
   return true;
 }
 
-/** The demo's attendance figures as of its date, with a weekly history from the first weeks of school. */
+/** The demo's attendance figures as of its date, with a history (historyDates). */
 async function computeDemoFigures(
   database: Database,
   asOf: string,
@@ -112,7 +112,7 @@ async function computeDemoFigures(
   ]);
   await backfillHistory(database.db, DEMO_DISTRICT_ID, {
     asOf,
-    onProgress: (p) => progress?.({ phase: 'attendance figures (weeks)', ...p }),
+    onProgress: (p) => progress?.({ phase: 'attendance figures (history dates)', ...p }),
   });
 }
 
@@ -158,7 +158,7 @@ async function recompute(config: Config, args: string[]): Promise<void> {
       const report = (p: { done: number; total: number }) => {
         if (process.stderr.isTTY)
           process.stderr.write(
-            `\r${district.name}: ${p.done.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')} ${values.history ? 'weeks' : 'students'}   `,
+            `\r${district.name}: ${p.done.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')} ${values.history ? 'dates' : 'students'}   `,
           );
       };
       if (values.history) {
@@ -169,7 +169,7 @@ async function recompute(config: Config, args: string[]): Promise<void> {
           onProgress: report,
         });
         process.stdout.write(
-          `\n${district.name}: recomputed as of ${context.asOf} with a history of ${weeks} weeks in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
+          `\n${district.name}: recomputed as of ${context.asOf} with a history of ${weeks} dates in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
         );
       } else {
         const summary = await recomputeAttendance(database.db, district.districtId, {

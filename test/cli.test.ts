@@ -119,7 +119,7 @@ describe(`homeroom recompute on ${testEngine()}`, () => {
     );
     const history = await homeroom(['recompute', '--district', 'riverside-demo', '--history'], env);
     expect(history.code, history.stderr).toBe(0);
-    expect(history.stdout).toMatch(/recomputed as of 2026-10-15 with a history of \d+ weeks/);
+    expect(history.stdout).toMatch(/recomputed as of 2026-10-15 with a history of \d+ dates/);
   });
 
   it('names an unknown district and a malformed date', async () => {

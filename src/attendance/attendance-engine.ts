@@ -107,6 +107,8 @@ async function refreshIn(trx: Transaction<DB>, scope: RefreshScope): Promise<Ref
       WINDOW w AS (PARTITION BY calendar_id ORDER BY date)
     )
     SELECT calendar_id, date, minutes, weekday, minutes > 0 AS instructional, near_break,
+      min(date) FILTER (WHERE minutes > 0) OVER (PARTITION BY calendar_id ORDER BY date
+        ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_school_day,
       count(*) FILTER (WHERE minutes > 0) OVER before AS ord,
       coalesce(sum(minutes) OVER before, 0)::int AS cum_minutes,
       count(*) FILTER (WHERE near_break) OVER before AS cum_near,
@@ -156,7 +158,7 @@ async function refreshIn(trx: Transaction<DB>, scope: RefreshScope): Promise<Ref
       ${sql.join([1, 2, 3, 4, 5, 6, 7].map((w) => sql`${sql.ref(`h.cum_w${w}`)} - ${sql.ref(`l.cum_w${w}`)} AS ${sql.ref(`w${w}`)}`))},
       coalesce(sum(h.ord - l.ord) OVER (PARTITION BY c.student_id ORDER BY c.lo, c.school_id
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS days_before,
-      (SELECT f.date FROM _cal f WHERE f.calendar_id = c.calendar_id AND f.instructional AND f.ord = l.ord AND f.date < greatest(c.hi_raw, c.lo)) AS first_date
+      CASE WHEN l.next_school_day < greatest(c.hi_raw, c.lo) THEN l.next_school_day END AS first_date
     FROM clamped c
     JOIN _cal l ON l.calendar_id = c.calendar_id AND l.date = c.lo
     JOIN _cal h ON h.calendar_id = c.calendar_id AND h.date = greatest(c.hi_raw, c.lo)`.execute(trx);

@@ -7,6 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
 import { type RefreshResult, refreshAttendance } from './attendance-engine.ts';
+import { addMonths } from './attendance-model.ts';
 import { DEFINITION_PROFILES, type DefinitionProfile } from './definition-profiles.ts';
 import { parseDefinitionProfile } from './profile-schema.ts';
 
@@ -188,7 +189,32 @@ export async function districtsWithQueuedRefresh(db: Kysely<DB>): Promise<string
 }
 
 /**
- * Records a week-by-week history from the first weeks of the school year up to asOf, so
+ * The as-of dates of a history from the first school day to asOf: every month from a month
+ * after the first day, and every week over the last six weeks (enough for a trend line and
+ * for "moved tiers this month"), ending with asOf itself.
+ */
+export function historyDates(firstSchoolDay: string, asOf: string, everyDays?: number): string[] {
+  const dates = new Set<string>();
+  if (everyDays !== undefined) {
+    for (let date = addDays(firstSchoolDay, everyDays); date < asOf; date = addDays(date, everyDays))
+      dates.add(date);
+  } else {
+    for (let month = 1; ; month += 1) {
+      const date = addMonths(firstSchoolDay, month);
+      if (date >= asOf) break;
+      dates.add(date);
+    }
+    for (let weeks = 6; weeks >= 1; weeks -= 1) {
+      const date = addDays(asOf, -7 * weeks);
+      if (date > firstSchoolDay) dates.add(date);
+    }
+  }
+  dates.add(asOf);
+  return [...dates].sort();
+}
+
+/**
+ * Records a history from the first weeks of the school year up to asOf (historyDates), so
  * trends and tier moves have something to show (the demo, and a district's first import).
  * Ends with the figures as of asOf.
  */
@@ -208,12 +234,7 @@ export async function backfillHistory(
     db,
   );
   const first = start.rows[0]?.first;
-  const dates: string[] = [];
-  const step = options.everyDays ?? 7;
-  if (first) {
-    for (let date = addDays(first, step); date < options.asOf; date = addDays(date, step)) dates.push(date);
-  }
-  dates.push(options.asOf);
+  const dates = first ? historyDates(first, options.asOf, options.everyDays) : [options.asOf];
   let done = 0;
   for (const date of dates) {
     await recomputeAttendance(db, districtId, { asOf: date, recordHistory: true });
