@@ -18,50 +18,11 @@ import {
   type ModelStudent,
 } from './attendance-model.ts';
 import { DEFINITION_PROFILES, type DefinitionProfile, tierOf } from './definition-profiles.ts';
+import { absence, CAL, day, student, weekdays } from './model-fixtures.ts';
 
 const federal = DEFINITION_PROFILES.federal as DefinitionProfile;
 const ohio = DEFINITION_PROFILES.ohio as DefinitionProfile;
 const connecticut = DEFINITION_PROFILES.connecticut as DefinitionProfile;
-
-/** n consecutive weekdays from Monday 7 September 2026, 360 minutes each. */
-function weekdays(n: number, from = '2026-09-07', minutes = 360): ModelCalendar['days'] {
-  const days: { date: string; instructionalMinutes: number }[] = [];
-  const d = new Date(`${from}T00:00:00Z`);
-  while (days.length < n) {
-    const weekday = d.getUTCDay();
-    if (weekday !== 0 && weekday !== 6)
-      days.push({ date: d.toISOString().slice(0, 10), instructionalMinutes: minutes });
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return days;
-}
-
-const CAL = new Map<string, ModelCalendar>([['cal-a', { days: weekdays(180), lastAttendanceDate: null }]]);
-const DAYS = weekdays(180).map((day) => day.date);
-const day = (i: number) => DAYS[i] as string;
-
-function absence(date: string, extra: Partial<ModelEvent> = {}): ModelEvent {
-  return {
-    date,
-    schoolId: 'school-a',
-    sectionId: null,
-    category: 'unexcused_absence',
-    minutes: null,
-    dayFraction: null,
-    isExcused: false,
-    ...extra,
-  };
-}
-
-function student(events: ModelEvent[], extra: Partial<ModelStudent> = {}): ModelStudent {
-  return {
-    studentId: 'st-1',
-    gradeLevel: '04',
-    spans: [{ schoolId: 'school-a', calendarId: 'cal-a', entryDate: day(0), endDateExclusive: null }],
-    events,
-    ...extra,
-  };
-}
 
 const excused = (i: number) => absence(day(i), { category: 'excused_absence', isExcused: true });
 const unexcused = (i: number) => absence(day(i));
