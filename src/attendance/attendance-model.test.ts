@@ -4,12 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  computeStudentFigures,
-  type ModelCalendar,
-  type ModelEvent,
-  type ModelStudent,
-} from './attendance-model.ts';
+import { computeStudentFigures, type ModelCalendar, type ModelEvent } from './attendance-model.ts';
 import { DEFINITION_PROFILES, type DefinitionProfile } from './definition-profiles.ts';
 import { absence, CAL, day, student, weekdays } from './model-fixtures.ts';
 
