@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type { Refresher } from './attendance/attendance-refresher.ts';
 import { addDays, DEMO_SCHOOL_YEAR } from './demo/demo-calendar.ts';
+import type { ImportReport } from './import/import-run.ts';
 // Heavy modules (the HTTP server, the job queue, the demo generator) are imported by the
 // commands that need them, so `homeroom config` or `migrate` start quickly.
 import { type Config, ConfigError, loadConfig, settings } from './platform/config.ts';
@@ -32,7 +33,15 @@ Commands:
              (default: every district)  --as-of YYYY-MM-DD (default: today in the district's
              time zone; the demo's own date for the demo)  --history (also record a history:
              monthly from the start of the school year, weekly over the last six weeks)
-  import     Import OneRoster, Ed-Fi or CSV files (arrives with the importers).
+  import     Import data; every run is recorded (import_runs) with its rejected rows (import_errors).
+             import oneroster DIR   a OneRoster 1.1 or 1.2 CSV folder with manifest.csv (and
+                                    calendar.csv beside it, if present). Options: --district SLUG
+             import attendance FILE --format csv   attendance in Homeroom's CSV format
+                                    (docs/formats/attendance-csv.md). Options: --mapping FILE.json
+                                    --source-system NAME (default csv)  --district SLUG
+             import errors RUN_ID FILE.csv   write a past run's rejected rows as CSV
+             Options for every import: --errors FILE.csv (write the rejected rows as CSV)
+             --batch-size N (rows per transaction, default 5000)
   help       Show this help.
 
 Configuration is read from environment variables; see \`homeroom config\` and the README.`;
@@ -362,6 +371,163 @@ async function demo(config: Config, logger: Logger, args: string[]): Promise<voi
   }
 }
 
+/** `homeroom import oneroster DIR | attendance FILE | errors RUN_ID FILE`; returns the exit code. */
+async function runImport(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      district: { type: 'string' },
+      errors: { type: 'string' },
+      format: { type: 'string' },
+      mapping: { type: 'string' },
+      'source-system': { type: 'string' },
+      'batch-size': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [kind, target, output] = positionals;
+  if (
+    !kind ||
+    !target ||
+    !['oneroster', 'attendance', 'errors'].includes(kind) ||
+    (kind === 'errors' && !output)
+  ) {
+    throw new UsageError(
+      'Usage: homeroom import oneroster DIR | homeroom import attendance FILE --format csv | homeroom import errors RUN_ID FILE.csv (see homeroom help).',
+    );
+  }
+  const batchSize = parseIntegerOption('batch-size', values['batch-size'], 5_000, 1, 100_000);
+  const { existsSync, readFileSync } = await import('node:fs');
+  if (kind !== 'errors' && !existsSync(target)) throw new UsageError(`There is no ${target}.`);
+  let mapping: Record<string, string> | undefined;
+  if (kind === 'attendance') {
+    if ((values.format ?? 'csv') !== 'csv')
+      throw new UsageError(`--format ${values.format} is not supported yet: only csv (Ed-Fi arrives later).`);
+    const { parseColumnMapping } = await import('./import/attendance-import.ts');
+    if (values.mapping) {
+      try {
+        mapping = parseColumnMapping(JSON.parse(readFileSync(values.mapping, 'utf8')));
+      } catch (error) {
+        throw new UsageError(
+          `--mapping ${values.mapping}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+  }
+  const database = await openConfiguredDatabase(config);
+  const [{ CsvFileError }, { writeImportErrorsCsv }, { formatImportSummary }] = await Promise.all([
+    import('./import/csv-reader.ts'),
+    import('./import/import-run.ts'),
+    import('./import/import-summary.ts'),
+  ]);
+  const tty = process.stderr.isTTY;
+  const progress = (file: string, rows: number) => {
+    if (tty) process.stderr.write(`\r${file}: ${rows.toLocaleString('en-US')} rows   `);
+  };
+  try {
+    await migrateToLatest(database.db);
+    if (kind === 'errors') {
+      const run = await database.db
+        .selectFrom('import_runs')
+        .select(['district_id', 'import_run_id'])
+        .where(sql<boolean>`import_run_id::text = ${target}`)
+        .executeTakeFirst();
+      if (!run) throw new UsageError(`No import run has the id ${target}.`);
+      const written = await writeImportErrorsCsv(
+        database.db,
+        run.district_id,
+        run.import_run_id,
+        output as string,
+      );
+      process.stdout.write(`Wrote ${written.toLocaleString('en-US')} rejected rows to ${output}.\n`);
+      return 0;
+    }
+    const started = performance.now();
+    let report: ImportReport;
+    let districtId: string;
+    let heading: string;
+    try {
+      if (kind === 'oneroster') {
+        const { importOneRoster } = await import('./import/oneroster-import.ts');
+        const result = await importOneRoster(database.db, {
+          directory: target,
+          districtSlug: values.district,
+          batchSize,
+          onProgress: progress,
+        });
+        report = result.report;
+        districtId = result.districtId;
+        heading = `Imported the OneRoster roster in ${target} into ${result.districtName}${result.createdDistrict ? ' (a new district)' : ''}`;
+      } else {
+        districtId = await districtForImport(database, values.district);
+        const { importAttendanceFile } = await import('./import/attendance-import.ts');
+        report = await importAttendanceFile(database.db, {
+          districtId,
+          path: target,
+          sourceSystem: values['source-system'] ?? 'csv',
+          mapping,
+          batchSize,
+          onBatch: (rows) => progress(target, rows),
+        });
+        heading = `Imported attendance from ${target}`;
+      }
+    } catch (error) {
+      if (error instanceof CsvFileError) {
+        process.stderr.write(`${tty ? '\n' : ''}The import stopped: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+    const lines = [
+      `${tty ? '\n' : ''}${heading} in ${((performance.now() - started) / 1000).toFixed(1)} s (run ${report.importRunId}):`,
+      ...formatImportSummary(report),
+    ];
+    const rejected = report.rejectedRows;
+    if (rejected > 0) {
+      if (values.errors) {
+        await writeImportErrorsCsv(database.db, districtId, report.importRunId, values.errors);
+        lines.push(`${rejected.toLocaleString('en-US')} rows were rejected: see ${values.errors}.`);
+      } else {
+        lines.push(
+          `${rejected.toLocaleString('en-US')} rows were rejected: \`homeroom import errors ${report.importRunId} FILE.csv\` writes them out.`,
+        );
+      }
+    } else if (values.errors) {
+      await writeImportErrorsCsv(database.db, districtId, report.importRunId, values.errors);
+    }
+    const { refreshQueuedAttendance } = await import('./attendance/attendance.service.ts');
+    try {
+      const refreshed = await refreshQueuedAttendance(database.db, districtId);
+      lines.push(`Attendance figures refreshed for ${refreshed.toLocaleString('en-US')} students.`);
+    } catch (error) {
+      lines.push(
+        `Attendance figures were not refreshed: ${error instanceof Error ? error.message : String(error)} (run \`homeroom recompute\` later).`,
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+/** The district an attendance file goes into: --district SLUG, or the only one there is. */
+async function districtForImport(database: Database, slug: string | undefined): Promise<string> {
+  const districts = await database.db.selectFrom('districts').select(['district_id', 'slug']).execute();
+  if (slug) {
+    const found = districts.find((district) => district.slug === slug);
+    if (!found) throw new UsageError(`No district has the slug "${slug}".`);
+    return found.district_id;
+  }
+  if (districts.length === 1) return (districts[0] as { district_id: string }).district_id;
+  throw new UsageError(
+    districts.length === 0
+      ? 'There is no district yet: import a roster first (homeroom import oneroster DIR).'
+      : `There are ${districts.length} districts: choose one with --district SLUG (${districts.map((d) => d.slug).join(', ')}).`,
+  );
+}
+
 function printConfig(config: Config, markdown: boolean): void {
   const secret = new Set(['DATABASE_URL', 'METRICS_TOKEN']);
   const rows = Object.entries(settings).map(([name, definition]) => {
@@ -428,10 +594,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         await recompute(config, [...rest]);
         return 0;
       case 'import':
-        process.stderr.write(
-          'homeroom import is not available in this version yet: it arrives with the importers.\n',
-        );
-        return 2;
+        return await runImport(config, [...rest]);
       default:
         process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);
         return 2;

@@ -172,6 +172,29 @@ export interface Households {
   source_id: string | null;
 }
 
+export interface ImportErrors {
+  district_id: string;
+  import_run_id: string;
+  error_no: number;
+  file: string;
+  line: number | null;
+  column: string | null;
+  reason: string;
+  raw: string | null;
+}
+
+export interface ImportRuns {
+  district_id: string;
+  import_run_id: Generated<string>;
+  kind: string;
+  source: string;
+  started_at: GeneratedTimestamp;
+  finished_at: Timestamp | null;
+  status: Generated<string>;
+  counts: Generated<Json>;
+  message: string | null;
+}
+
 export interface Periods {
   district_id: string;
   period_id: Generated<string>;
@@ -415,6 +438,8 @@ export interface DB {
   districts: Districts;
   enrolment_spans: EnrolmentSpans;
   households: Households;
+  import_errors: ImportErrors;
+  import_runs: ImportRuns;
   periods: Periods;
   school_years: SchoolYears;
   schools: Schools;

@@ -1,0 +1,1590 @@
+/**
+ * Imports a OneRoster 1.1 or 1.2 CSV roster from a folder with manifest.csv (bulk or
+ * delta; `tobedeleted`, and 1.0's `inactive`, delete): orgs → the district and its schools;
+ * academicSessions → school years and terms; courses and classes → sections; users (with
+ * roles.csv in 1.2) → students, staff and guardians (contacts linked through
+ * agentSourcedIds); demographics → students; enrollments → section enrolments, teachers
+ * of sections and school enrolment spans; calendar.csv beside the roster → calendars.
+ * Everything is upserted by source id, so importing the same folder twice changes nothing.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../platform/db/types.ts';
+import { AppError } from '../platform/errors.ts';
+import { CsvFileError, type CsvRecord, readCsvFile } from './csv-reader.ts';
+import {
+  addDays,
+  countOutcome,
+  dropDuplicates,
+  Header,
+  importCsvFile,
+  isDate,
+  parseDate,
+  RowProblem,
+  type SourceRow,
+  upsertRows,
+} from './import-batches.ts';
+import { type Executor, finishImportRun, type ImportReport, startImportRun } from './import-run.ts';
+
+export type OneRosterVersion = '1.0' | '1.1' | '1.2';
+
+/** Required columns per file and version (OneRoster CSV binding; status and dates only in delta). */
+const REQUIRED: Record<string, Record<OneRosterVersion, readonly string[]>> = {
+  orgs: {
+    '1.0': ['sourcedId', 'name', 'type'],
+    '1.1': ['sourcedId', 'name', 'type'],
+    '1.2': ['sourcedId', 'name', 'type'],
+  },
+  academicSessions: {
+    '1.0': ['sourcedId', 'title', 'type', 'startDate', 'endDate'],
+    '1.1': ['sourcedId', 'title', 'type', 'startDate', 'endDate', 'schoolYear'],
+    '1.2': ['sourcedId', 'title', 'type', 'startDate', 'endDate', 'schoolYear'],
+  },
+  courses: {
+    '1.0': ['sourcedId', 'title', 'orgSourcedId'],
+    '1.1': ['sourcedId', 'title', 'orgSourcedId'],
+    '1.2': ['sourcedId', 'title', 'orgSourcedId'],
+  },
+  classes: {
+    '1.0': ['sourcedId', 'title', 'courseSourcedId', 'classType', 'schoolSourcedId', 'termSourcedIds'],
+    '1.1': ['sourcedId', 'title', 'courseSourcedId', 'classType', 'schoolSourcedId', 'termSourcedIds'],
+    '1.2': ['sourcedId', 'title', 'courseSourcedId', 'classType', 'schoolSourcedId', 'termSourcedIds'],
+  },
+  users: {
+    '1.0': ['sourcedId', 'enabledUser', 'orgSourcedIds', 'role', 'username', 'givenName', 'familyName'],
+    '1.1': ['sourcedId', 'enabledUser', 'orgSourcedIds', 'role', 'username', 'givenName', 'familyName'],
+    '1.2': ['sourcedId', 'enabledUser', 'username', 'givenName', 'familyName'],
+  },
+  roles: {
+    '1.0': [],
+    '1.1': [],
+    '1.2': ['sourcedId', 'userSourcedId', 'roleType', 'role', 'orgSourcedId'],
+  },
+  enrollments: {
+    '1.0': ['sourcedId', 'classSourcedId', 'schoolSourcedId', 'userSourcedId', 'role'],
+    '1.1': ['sourcedId', 'classSourcedId', 'schoolSourcedId', 'userSourcedId', 'role'],
+    '1.2': ['sourcedId', 'classSourcedId', 'schoolSourcedId', 'userSourcedId', 'role'],
+  },
+  demographics: { '1.0': ['sourcedId'], '1.1': ['sourcedId'], '1.2': ['sourcedId'] },
+};
+
+const DELTA_REQUIRED = ['status', 'dateLastModified'];
+const STAFF_ROLES = new Set([
+  'teacher',
+  'administrator',
+  'aide',
+  'proctor',
+  'principal',
+  'siteAdministrator',
+  'districtAdministrator',
+  'systemAdministrator',
+  'counselor',
+]);
+const GUARDIAN_ROLES: Readonly<Record<string, string>> = {
+  parent: 'parent',
+  guardian: 'guardian',
+  relative: 'relative',
+};
+const GRADES = new Set(['PK', 'KG', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12']);
+const SESSION_TYPES: Readonly<Record<string, string>> = {
+  term: 'term',
+  semester: 'semester',
+  trimester: 'trimester',
+  quarter: 'quarter',
+  gradingPeriod: 'grading_period',
+};
+const CALENDAR_DAY_TYPES = new Set([
+  'instructional',
+  'makeup',
+  'holiday',
+  'teacher_only',
+  'emergency_closure',
+  'weather_closure',
+  'break',
+  'weekend',
+  'other',
+]);
+/** metadata.* columns with a place in Homeroom; the others are ignored with a note. */
+const KNOWN_METADATA = new Set(['metadata.homeroom.preferredLanguage']);
+
+export interface Manifest {
+  readonly version: OneRosterVersion;
+  readonly files: Readonly<Record<string, 'bulk' | 'delta' | 'absent'>>;
+  readonly systemCode: string | null;
+  readonly systemName: string | null;
+}
+
+async function readAll(records: AsyncIterable<CsvRecord>): Promise<CsvRecord[]> {
+  const all: CsvRecord[] = [];
+  for await (const record of records) all.push(record);
+  return all;
+}
+
+/** Reads manifest.csv: the OneRoster version, how each file is sent, the source system. */
+export async function readManifest(directory: string): Promise<Manifest> {
+  const path = join(directory, 'manifest.csv');
+  if (!existsSync(path))
+    throw new CsvFileError(
+      'manifest.csv',
+      null,
+      null,
+      `there is no manifest.csv in ${directory}: is this a OneRoster CSV folder?`,
+    );
+  const [first, ...rows] = await readAll(readCsvFile(path, 'manifest.csv'));
+  if (!first) throw new CsvFileError('manifest.csv', 1, null, 'the file is empty.');
+  const header = new Header('manifest.csv', first.fields);
+  header.require(['propertyName', 'value']);
+  const properties = new Map(
+    rows.map((row) => [header.get(row.fields, 'propertyName'), header.get(row.fields, 'value')]),
+  );
+  const version = properties.get('oneroster.version') ?? '1.1';
+  if (version !== '1.0' && version !== '1.1' && version !== '1.2')
+    throw new CsvFileError(
+      'manifest.csv',
+      null,
+      'oneroster.version',
+      `OneRoster ${version} is not supported (1.0, 1.1 and 1.2 are).`,
+    );
+  const files: Record<string, 'bulk' | 'delta' | 'absent'> = {};
+  for (const [name, value] of properties) {
+    if (!name.startsWith('file.')) continue;
+    const mode = value.toLowerCase();
+    if (mode !== 'bulk' && mode !== 'delta' && mode !== 'absent')
+      throw new CsvFileError('manifest.csv', null, name, `"${value}" is not bulk, delta or absent.`);
+    files[name.slice(5)] = mode;
+  }
+  return {
+    version,
+    files,
+    systemCode: properties.get('source.systemCode') || null,
+    systemName: properties.get('source.systemName') || null,
+  };
+}
+
+/** A URL-safe slug from a district's name ("Riverside Unified" → "riverside-unified"). */
+export function slugFor(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 56)
+    .replace(/-+$/, '');
+  return slug.length >= 2 ? slug : `district-${slug || 'new'}`;
+}
+
+const isDeleted = (status: string) => status === 'tobedeleted' || status === 'inactive';
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+/** OneRoster grade codes (CEDS) to Homeroom's: "KG", "PK", "1" → "01", "TK" → "PK". */
+export function normaliseGrade(value: string): string | null {
+  const grade = value.trim().toUpperCase();
+  if (grade === 'TK' || grade === 'PR' || grade === 'IT') return 'PK';
+  if (grade === 'K') return 'KG';
+  if (/^\d{1,2}$/.test(grade)) return GRADES.has(grade.padStart(2, '0')) ? grade.padStart(2, '0') : null;
+  return GRADES.has(grade) ? grade : null;
+}
+
+function schoolTypeFor(name: string): { school_type: string; grade_low: string; grade_high: string } {
+  if (/elementary|primary/i.test(name))
+    return { school_type: 'elementary', grade_low: 'KG', grade_high: '05' };
+  if (/middle|junior/i.test(name)) return { school_type: 'middle', grade_low: '06', grade_high: '08' };
+  if (/high/i.test(name)) return { school_type: 'high', grade_low: '09', grade_high: '12' };
+  return { school_type: 'other', grade_low: 'PK', grade_high: '12' };
+}
+
+/** E.164 from what a SIS sends: "+13125550100", "(312) 555-0100", "1-312-555-0100" (US). */
+export function normalisePhone(value: string): string | null {
+  const trimmed = value.trim();
+  if (/^\+[1-9]\d{6,14}$/.test(trimmed)) return trimmed;
+  const digits = trimmed.replace(/[\s().-]/g, '');
+  if (/^\d{10}$/.test(digits) && /^[2-9]/.test(digits)) return `+1${digits}`;
+  if (/^1\d{10}$/.test(digits)) return `+${digits}`;
+  return null;
+}
+
+interface Year {
+  readonly id: string;
+  readonly start: string;
+  readonly endExclusive: string;
+}
+
+interface Membership {
+  readonly student: string;
+  readonly school: string;
+  readonly begin: string | null;
+  readonly endExclusive: string | null;
+  readonly sourceId: string;
+}
+
+interface RoleEntry {
+  readonly sourcedId: string;
+  readonly role: string;
+  readonly org: string;
+  readonly begin: string | null;
+  readonly end: string | null;
+}
+
+export interface OneRosterImportOptions {
+  readonly directory: string;
+  /** Import into this district (by slug) instead of the one orgs.csv names. */
+  readonly districtSlug?: string;
+  readonly batchSize?: number;
+  readonly onProgress?: (file: string, rowsRead: number) => void;
+}
+
+export interface ImportResult {
+  readonly report: ImportReport;
+  readonly districtId: string;
+  readonly districtName: string;
+  readonly createdDistrict: boolean;
+}
+
+/** Finds the district orgs.csv describes (by source id) or creates it. */
+async function resolveDistrict(
+  db: Kysely<DB>,
+  orgs: CsvRecord[],
+  districtSlug: string | undefined,
+): Promise<{ id: string; name: string; created: boolean; sourceId: string | null }> {
+  const [first, ...rows] = orgs;
+  if (!first) throw new CsvFileError('orgs.csv', 1, null, 'the file is empty.');
+  const header = new Header('orgs.csv', first.fields);
+  const districts = rows.filter((row) => header.get(row.fields, 'type') === 'district');
+  if (districtSlug) {
+    const found = await db
+      .selectFrom('districts')
+      .select(['district_id', 'name', 'source_id'])
+      .where('slug', '=', districtSlug)
+      .executeTakeFirst();
+    if (!found) throw new AppError('NOT_FOUND', { message: `No district has the slug "${districtSlug}".` });
+    return { id: found.district_id, name: found.name, created: false, sourceId: found.source_id };
+  }
+  if (districts.length !== 1)
+    throw new CsvFileError(
+      'orgs.csv',
+      districts[1]?.line ?? null,
+      'type',
+      districts.length === 0
+        ? 'no org has type "district": name the district to import into with --district SLUG.'
+        : 'more than one org has type "district": import each district with --district SLUG.',
+    );
+  const org = districts[0] as CsvRecord;
+  const sourceId = header.get(org.fields, 'sourcedId');
+  const name = header.get(org.fields, 'name');
+  const existing = await db
+    .selectFrom('districts')
+    .select(['district_id', 'name'])
+    .where('source_id', '=', sourceId)
+    .executeTakeFirst();
+  if (existing) return { id: existing.district_id, name: existing.name, created: false, sourceId };
+  const base = slugFor(name);
+  let slug = base;
+  for (
+    let n = 2;
+    await db.selectFrom('districts').select('district_id').where('slug', '=', slug).executeTakeFirst();
+    n += 1
+  )
+    slug = `${base}-${n}`;
+  const created = await db
+    .insertInto('districts')
+    .values({ slug, name, source_id: sourceId })
+    .returning('district_id')
+    .executeTakeFirstOrThrow();
+  return { id: created.district_id, name, created: true, sourceId };
+}
+
+/**
+ * Imports a OneRoster folder. The district is found by its org's source id or created;
+ * the run is recorded in import_runs with every rejected row in import_errors.
+ */
+export async function importOneRoster(
+  db: Kysely<DB>,
+  options: OneRosterImportOptions,
+): Promise<ImportResult> {
+  const directory = options.directory;
+  const manifest = await readManifest(directory);
+  const version = manifest.version;
+  const mode = (name: string) =>
+    manifest.files[name] ?? (existsSync(join(directory, `${name}.csv`)) ? 'bulk' : 'absent');
+  const present = (name: string) => mode(name) !== 'absent';
+  const pathOf = (name: string) => {
+    const path = join(directory, `${name}.csv`);
+    if (!existsSync(path))
+      throw new CsvFileError(
+        `${name}.csv`,
+        null,
+        null,
+        `manifest.csv lists file.${name} as ${mode(name)}, but ${name}.csv is missing.`,
+      );
+    return path;
+  };
+  if (!present('orgs'))
+    throw new CsvFileError(
+      'orgs.csv',
+      null,
+      null,
+      'the roster has no orgs.csv: it is needed to find the district and its schools.',
+    );
+  const orgs = await readAll(readCsvFile(pathOf('orgs'), 'orgs.csv'));
+  const district = await resolveDistrict(db, orgs, options.districtSlug);
+  const districtId = district.id;
+  const report = await startImportRun(db, districtId, 'oneroster', directory);
+  const batchSize = options.batchSize;
+  const required = (name: string) => [
+    ...(REQUIRED[name]?.[version] ?? []),
+    ...(mode(name) === 'delta' ? DELTA_REQUIRED : []),
+  ];
+  const progress = (file: string) => (rowsRead: number) => options.onProgress?.(file, rowsRead);
+  const noteMetadata = (file: string) => (header: Header) => {
+    for (const column of header.names)
+      if (column.startsWith('metadata.') && !KNOWN_METADATA.has(column))
+        report.note(`${file}: extension column "${column}" has no place in Homeroom yet and was ignored.`);
+  };
+  const status = (header: Header, fields: readonly string[]) => header.get(fields, 'status').toLowerCase();
+
+  try {
+    // orgs.csv: schools (the district row was handled above).
+    await importCsvFile(db, report, {
+      file: 'orgs.csv',
+      entity: 'schools',
+      records: (async function* () {
+        yield* orgs;
+      })(),
+      required: required('orgs'),
+      batchSize,
+      onHeader: noteMetadata('orgs.csv'),
+      parse: (header, fields) => {
+        const type = header.get(fields, 'type');
+        const sourceId = header.get(fields, 'sourcedId');
+        if (sourceId === '') return new RowProblem('sourcedId', 'sourcedId is required.');
+        return {
+          type,
+          sourceId,
+          name: header.get(fields, 'name'),
+          deleted: isDeleted(status(header, fields)),
+        };
+      },
+      apply: async (trx, rows, reject) => {
+        const schools = dropDuplicates(
+          rows.filter((row) => row.value.type === 'school'),
+          (value) => value.sourceId,
+          'sourcedId',
+          reject,
+        );
+        const deleted = schools.filter((row) => row.value.deleted).map((row) => row.value.sourceId);
+        if (deleted.length > 0) {
+          const result = await trx
+            .deleteFrom('schools')
+            .where('district_id', '=', districtId)
+            .where('source_id', 'in', deleted)
+            .executeTakeFirst();
+          report.count('schools', 'deleted', Number(result.numDeletedRows));
+        }
+        const upserts: Record<string, unknown>[] = [];
+        for (const row of schools) {
+          if (row.value.deleted) continue;
+          if (row.value.name === '') {
+            reject(row, 'name', 'name is required.');
+            continue;
+          }
+          upserts.push({
+            district_id: districtId,
+            source_id: row.value.sourceId,
+            name: row.value.name,
+            ...schoolTypeFor(row.value.name),
+          });
+        }
+        countOutcome(
+          report,
+          'schools',
+          await upsertRows(trx, 'schools', upserts, { key: ['district_id', 'source_id'] }),
+        );
+      },
+    });
+
+    // academicSessions.csv: school years, then terms (both small: read whole).
+    const years = new Map<string, Year>(); // by source id
+    const yearsByLabel = new Map<string, Year>(); // by the schoolYear column ("2027")
+    const sessions = new Map<string, { sessionId: string; yearId: string }>();
+    if (present('academicSessions')) {
+      const records = await readAll(readCsvFile(pathOf('academicSessions'), 'academicSessions.csv'));
+      const header = new Header('academicSessions.csv', records[0]?.fields ?? []);
+      header.require(required('academicSessions'));
+      const rows = records.slice(1);
+      const parsed: Array<SourceRow<Record<string, string>>> = [];
+      await db.transaction().execute(async (trx) => {
+        for (const record of rows) {
+          const get = (column: string) => header.get(record.fields, column);
+          const raw = record.fields.join(',').slice(0, 200);
+          const bad = (column: string, reason: string) =>
+            report.reject('school_years', {
+              file: 'academicSessions.csv',
+              line: record.line,
+              column,
+              reason,
+              raw,
+            });
+          const start = parseDate(get('startDate'));
+          const end = parseDate(get('endDate'));
+          if (!start) {
+            bad('startDate', `"${get('startDate')}" is not a date as YYYY-MM-DD.`);
+            continue;
+          }
+          if (!end || end < start) {
+            bad('endDate', `"${get('endDate')}" is not a date as YYYY-MM-DD on or after startDate.`);
+            continue;
+          }
+          parsed.push({
+            line: record.line,
+            raw,
+            value: {
+              sourceId: get('sourcedId'),
+              title: get('title'),
+              type: get('type'),
+              start,
+              // Academic-session end dates are the last day, inclusive, in practice.
+              endExclusive: addDays(end, 1),
+              parent: get('parentSourcedId'),
+              schoolYear: get('schoolYear'),
+              status: get('status').toLowerCase(),
+            },
+          });
+        }
+        for (const row of parsed.filter((r) => r.value.type === 'schoolYear')) {
+          const v = row.value as Record<string, string>;
+          const existing = await trx
+            .selectFrom('school_years')
+            .select(['school_year_id', 'name', 'start_date', 'end_date_exclusive'])
+            .where('district_id', '=', districtId)
+            .where((eb) =>
+              eb.or([eb('source_id', '=', v.sourceId as string), eb('name', '=', v.title as string)]),
+            )
+            .orderBy(sql`source_id = ${v.sourceId}`, 'desc')
+            .executeTakeFirst();
+          if (isDeleted(v.status as string)) {
+            if (existing) {
+              await trx
+                .deleteFrom('school_years')
+                .where('district_id', '=', districtId)
+                .where('school_year_id', '=', existing.school_year_id)
+                .execute();
+              report.count('school_years', 'deleted');
+            }
+            continue;
+          }
+          let id: string;
+          if (!existing) {
+            const created = await trx
+              .insertInto('school_years')
+              .values({
+                district_id: districtId,
+                name: v.title as string,
+                start_date: v.start as string,
+                end_date_exclusive: v.endExclusive as string,
+                source_id: v.sourceId as string,
+              })
+              .returning('school_year_id')
+              .executeTakeFirstOrThrow();
+            id = created.school_year_id;
+            report.count('school_years', 'created');
+          } else {
+            id = existing.school_year_id;
+            const same =
+              existing.name === v.title &&
+              String(existing.start_date) === v.start &&
+              String(existing.end_date_exclusive) === v.endExclusive;
+            if (same) report.count('school_years', 'unchanged');
+            else {
+              await trx
+                .updateTable('school_years')
+                .set({
+                  name: v.title as string,
+                  start_date: v.start as string,
+                  end_date_exclusive: v.endExclusive as string,
+                  source_id: v.sourceId as string,
+                })
+                .where('district_id', '=', districtId)
+                .where('school_year_id', '=', id)
+                .execute();
+              report.count('school_years', 'updated');
+            }
+          }
+          const year = { id, start: v.start as string, endExclusive: v.endExclusive as string };
+          years.set(v.sourceId as string, year);
+          if (v.schoolYear) yearsByLabel.set(v.schoolYear, year);
+        }
+        const known = await trx
+          .selectFrom('school_years')
+          .select(['school_year_id', 'start_date', 'end_date_exclusive', 'source_id'])
+          .where('district_id', '=', districtId)
+          .execute();
+        const yearContaining = (date: string) => {
+          const found = known.find(
+            (y) => String(y.start_date) <= date && date < String(y.end_date_exclusive),
+          );
+          return found?.school_year_id;
+        };
+        for (const row of parsed.filter((r) => r.value.type !== 'schoolYear')) {
+          const v = row.value as Record<string, string>;
+          const existing = await trx
+            .selectFrom('sessions')
+            .select([
+              'session_id',
+              'school_year_id',
+              'name',
+              'session_type',
+              'start_date',
+              'end_date_exclusive',
+            ])
+            .where('district_id', '=', districtId)
+            .where('source_id', '=', v.sourceId as string)
+            .executeTakeFirst();
+          if (isDeleted(v.status as string)) {
+            if (existing) {
+              await trx
+                .deleteFrom('sessions')
+                .where('district_id', '=', districtId)
+                .where('session_id', '=', existing.session_id)
+                .execute();
+              report.count('sessions', 'deleted');
+            }
+            continue;
+          }
+          const yearId =
+            years.get(v.parent as string)?.id ??
+            yearsByLabel.get(v.schoolYear as string)?.id ??
+            yearContaining(v.start as string);
+          if (!yearId) {
+            report.reject('sessions', {
+              file: 'academicSessions.csv',
+              line: row.line,
+              column: 'parentSourcedId',
+              reason: `no school year holds this ${v.type} (its parent "${v.parent}" is not a schoolYear session).`,
+              raw: row.raw,
+            });
+            continue;
+          }
+          const values = {
+            school_year_id: yearId,
+            name: v.title as string,
+            session_type: SESSION_TYPES[v.type as string] ?? 'other',
+            start_date: v.start as string,
+            end_date_exclusive: v.endExclusive as string,
+          };
+          if (!existing) {
+            const created = await trx
+              .insertInto('sessions')
+              .values({ district_id: districtId, source_id: v.sourceId as string, ...values })
+              .returning('session_id')
+              .executeTakeFirstOrThrow();
+            sessions.set(v.sourceId as string, { sessionId: created.session_id, yearId });
+            report.count('sessions', 'created');
+            continue;
+          }
+          sessions.set(v.sourceId as string, { sessionId: existing.session_id, yearId });
+          const same =
+            existing.school_year_id === yearId &&
+            existing.name === values.name &&
+            existing.session_type === values.session_type &&
+            String(existing.start_date) === values.start_date &&
+            String(existing.end_date_exclusive) === values.end_date_exclusive;
+          if (same) report.count('sessions', 'unchanged');
+          else {
+            await trx
+              .updateTable('sessions')
+              .set(values)
+              .where('district_id', '=', districtId)
+              .where('session_id', '=', existing.session_id)
+              .execute();
+            report.count('sessions', 'updated');
+          }
+        }
+        await report.persist(trx);
+      });
+    }
+    const allYears = await db
+      .selectFrom('school_years')
+      .select(['school_year_id', 'start_date', 'end_date_exclusive', 'source_id'])
+      .where('district_id', '=', districtId)
+      .orderBy('start_date')
+      .execute();
+    const yearOf = (date: string) =>
+      allYears.find((y) => String(y.start_date) <= date && date < String(y.end_date_exclusive));
+    for (const y of allYears)
+      if (y.source_id && !years.has(y.source_id))
+        years.set(y.source_id, {
+          id: y.school_year_id,
+          start: String(y.start_date),
+          endExclusive: String(y.end_date_exclusive),
+        });
+
+    const schoolIds = new Map(
+      (
+        await db
+          .selectFrom('schools')
+          .select(['source_id', 'school_id'])
+          .where('district_id', '=', districtId)
+          .execute()
+      ).map((row) => [row.source_id as string, row.school_id]),
+    );
+
+    // Calendars: the school's calendar for a school year, by code (created on first use).
+    // Cached per transaction: a calendar created by a batch that rolls back must be forgotten.
+    const calendarCaches = new WeakMap<Executor, Map<string, string>>();
+    const calendarFor = async (trx: Executor, schoolId: string, yearId: string, code: string | null) => {
+      const key = `${schoolId}|${yearId}|${code ?? ''}`;
+      let calendarCache = calendarCaches.get(trx);
+      if (!calendarCache) {
+        calendarCache = new Map();
+        calendarCaches.set(trx, calendarCache);
+      }
+      const cached = calendarCache.get(key);
+      if (cached) return cached;
+      let query = trx
+        .selectFrom('calendars')
+        .select(['calendar_id', 'code'])
+        .where('district_id', '=', districtId)
+        .where('school_id', '=', schoolId)
+        .where('school_year_id', '=', yearId);
+      if (code) query = query.where('code', '=', code);
+      const existing = await query.orderBy(sql`code = 'regular'`, 'desc').orderBy('code').executeTakeFirst();
+      let id = existing?.calendar_id;
+      if (!id) {
+        const created = await trx
+          .insertInto('calendars')
+          .values({
+            district_id: districtId,
+            school_id: schoolId,
+            school_year_id: yearId,
+            code: code ?? 'regular',
+            name: code ?? 'Regular',
+          })
+          .returning('calendar_id')
+          .executeTakeFirstOrThrow();
+        id = created.calendar_id;
+        report.count('calendars', 'created');
+      }
+      calendarCache.set(key, id);
+      return id;
+    };
+
+    const calendarPath = join(directory, 'calendar.csv');
+    if (existsSync(calendarPath)) {
+      await importCalendarRows(db, report, {
+        path: calendarPath,
+        batchSize,
+        schoolIds,
+        yearOf,
+        calendarFor,
+        onBatch: progress('calendar.csv'),
+      });
+    }
+
+    // courses.csv: titles and codes for sections (few rows: read whole).
+    const courses = new Map<string, { title: string; code: string; year: string }>();
+    if (present('courses')) {
+      const records = await readAll(readCsvFile(pathOf('courses'), 'courses.csv'));
+      const header = new Header('courses.csv', records[0]?.fields ?? []);
+      header.require(required('courses'));
+      for (const record of records.slice(1))
+        courses.set(header.get(record.fields, 'sourcedId'), {
+          title: header.get(record.fields, 'title'),
+          code: header.get(record.fields, 'courseCode'),
+          year: header.get(record.fields, 'schoolYearSourcedId'),
+        });
+    }
+
+    // classes.csv → sections.
+    if (present('classes')) {
+      await importCsvFile(db, report, {
+        file: 'classes.csv',
+        entity: 'sections',
+        tables: ['sections'],
+        records: readCsvFile(pathOf('classes'), 'classes.csv'),
+        required: required('classes'),
+        batchSize,
+        onBatch: progress('classes.csv'),
+        onHeader: noteMetadata('classes.csv'),
+        parse: (header, fields) => {
+          const get = (column: string) => header.get(fields, column);
+          const sourceId = get('sourcedId');
+          if (sourceId === '') return new RowProblem('sourcedId', 'sourcedId is required.');
+          if (isDeleted(status(header, fields))) return { sourceId, deleted: true as const };
+          const schoolId = schoolIds.get(get('schoolSourcedId'));
+          if (!schoolId)
+            return new RowProblem(
+              'schoolSourcedId',
+              `no school has the sourcedId "${get('schoolSourcedId')}".`,
+            );
+          const course = courses.get(get('courseSourcedId'));
+          const terms = list(get('termSourcedIds'));
+          const session = terms.map((term) => sessions.get(term)).find((found) => found !== undefined);
+          const yearId =
+            years.get(course?.year ?? '')?.id ?? session?.yearId ?? years.get(terms[0] ?? '')?.id;
+          if (!yearId)
+            return new RowProblem(
+              'termSourcedIds',
+              `no school year holds the terms "${get('termSourcedIds')}".`,
+            );
+          return {
+            sourceId,
+            deleted: false as const,
+            row: {
+              district_id: districtId,
+              source_id: sourceId,
+              school_id: schoolId,
+              school_year_id: yearId,
+              session_id: session?.sessionId ?? null,
+              course_code: course?.code || null,
+              name: get('title') || course?.title || sourceId,
+              is_homeroom: get('classType').toLowerCase() === 'homeroom',
+            },
+          };
+        },
+        apply: async (trx, batch, reject) => {
+          const rows = dropDuplicates(batch, (value) => value.sourceId, 'sourcedId', reject);
+          const deleted = rows.filter((row) => row.value.deleted).map((row) => row.value.sourceId);
+          if (deleted.length > 0) {
+            const result = await trx
+              .deleteFrom('sections')
+              .where('district_id', '=', districtId)
+              .where('source_id', 'in', deleted)
+              .executeTakeFirst();
+            report.count('sections', 'deleted', Number(result.numDeletedRows));
+          }
+          const upserts = rows.flatMap((row) => (row.value.deleted ? [] : [row.value.row]));
+          countOutcome(
+            report,
+            'sections',
+            await upsertRows(trx, 'sections', upserts, { key: ['district_id', 'source_id'] }),
+          );
+        },
+      });
+    }
+
+    // roles.csv (1.2): every user's roles, read before users.csv.
+    const roles = new Map<string, RoleEntry[]>();
+    if (version === '1.2' && present('roles')) {
+      let header: Header | undefined;
+      for await (const record of readCsvFile(pathOf('roles'), 'roles.csv')) {
+        if (!header) {
+          header = new Header('roles.csv', record.fields);
+          header.require(required('roles'));
+          continue;
+        }
+        const get = (column: string) => (header as Header).get(record.fields, column);
+        if (isDeleted(get('status').toLowerCase())) continue;
+        const entry = {
+          sourcedId: get('sourcedId'),
+          role: get('role'),
+          org: get('orgSourcedId'),
+          begin: parseDate(get('beginDate')),
+          end: parseDate(get('endDate')),
+        };
+        const user = get('userSourcedId');
+        const entries = roles.get(user);
+        if (entries) entries.push(entry);
+        else roles.set(user, [entry]);
+      }
+    }
+
+    // users.csv → students, staff, guardians; memberships and guardian links for later.
+    const memberships = new Map<string, Membership>();
+    const links = new Map<string, { student: string; guardian: string }>();
+    const guardianRelationship = new Map<string, string>();
+    if (present('users')) {
+      await importCsvFile(db, report, {
+        file: 'users.csv',
+        entity: 'users',
+        tables: ['students', 'staff_users', 'contacts', 'contact_phones', 'contact_emails'],
+        records: readCsvFile(pathOf('users'), 'users.csv'),
+        required: required('users'),
+        batchSize,
+        onBatch: progress('users.csv'),
+        onHeader: noteMetadata('users.csv'),
+        parse: (header, fields) => parseUser(header, fields, version, roles),
+        apply: async (trx, batch, reject) => {
+          const rows = dropDuplicates(batch, (value) => value.sourceId, 'sourcedId', reject);
+          const students: Record<string, unknown>[] = [];
+          const staff: Record<string, unknown>[] = [];
+          const contacts: Record<string, unknown>[] = [];
+          const phones: Array<{ source: string; phone: string; sms: boolean }> = [];
+          const emails: Array<{ source: string; email: string }> = [];
+          const deletions = {
+            students: [] as string[],
+            staff_users: [] as string[],
+            contacts: [] as string[],
+          };
+          for (const row of rows) {
+            const user = row.value;
+            const table =
+              user.kind === 'student' ? 'students' : user.kind === 'staff' ? 'staff_users' : 'contacts';
+            if (user.deleted) {
+              deletions[table].push(user.sourceId);
+              continue;
+            }
+            if (user.kind === 'student') {
+              students.push({
+                district_id: districtId,
+                source_id: user.sourceId,
+                local_id: user.identifier || user.sourceId,
+                state_id: user.stateId,
+                first_name: user.givenName,
+                middle_name: user.middleName,
+                last_name: user.familyName,
+                preferred_name: user.preferredName,
+                grade_level: user.grade,
+                home_language: user.language ?? 'en',
+              });
+              for (const membership of user.memberships) memberships.set(membership.sourceId, membership);
+              for (const guardian of user.agents)
+                links.set(`${user.sourceId}\u0000${guardian}`, { student: user.sourceId, guardian });
+            } else if (user.kind === 'staff') {
+              if (!user.email) {
+                reject(
+                  row,
+                  'email',
+                  'a staff member needs an email address to sign in (email, or a username that is one).',
+                );
+                continue;
+              }
+              staff.push({
+                district_id: districtId,
+                source_id: user.sourceId,
+                email: user.email,
+                display_name: `${user.givenName} ${user.familyName}`.trim(),
+                is_active: user.enabled,
+              });
+            } else {
+              contacts.push({
+                district_id: districtId,
+                source_id: user.sourceId,
+                first_name: user.givenName,
+                last_name: user.familyName,
+                preferred_language: user.language ?? 'en',
+              });
+              guardianRelationship.set(user.sourceId, user.relationship);
+              for (const student of user.agents)
+                links.set(`${student}\u0000${user.sourceId}`, { student, guardian: user.sourceId });
+              const phone = user.sms || user.phone;
+              if (phone) {
+                const e164 = normalisePhone(phone);
+                if (e164) phones.push({ source: user.sourceId, phone: e164, sms: user.sms !== '' });
+                else
+                  report.reject('contact_phones', {
+                    file: 'users.csv',
+                    line: row.line,
+                    column: user.sms ? 'sms' : 'phone',
+                    reason: `"${phone}" is not a phone number Homeroom can dial (E.164, or a 10-digit US number); the guardian was imported without it.`,
+                    raw: row.raw,
+                  });
+              }
+              if (user.email) emails.push({ source: user.sourceId, email: user.email });
+            }
+          }
+          for (const [table, sourceIds] of Object.entries(deletions)) {
+            if (sourceIds.length === 0) continue;
+            const result = await trx
+              .deleteFrom(table as 'students' | 'staff_users' | 'contacts')
+              .where('district_id', '=', districtId)
+              .where('source_id', 'in', sourceIds)
+              .executeTakeFirst();
+            report.count(table, 'deleted', Number(result.numDeletedRows));
+          }
+          countOutcome(
+            report,
+            'students',
+            await upsertRows(trx, 'students', students, { key: ['district_id', 'source_id'], touch: true }),
+          );
+          countOutcome(
+            report,
+            'staff_users',
+            await upsertRows(trx, 'staff_users', staff, { key: ['district_id', 'source_id'], touch: true }),
+          );
+          countOutcome(
+            report,
+            'contacts',
+            await upsertRows(trx, 'contacts', contacts, { key: ['district_id', 'source_id'], touch: true }),
+          );
+          if (phones.length > 0 || emails.length > 0) {
+            const ids = new Map(
+              (
+                await trx
+                  .selectFrom('contacts')
+                  .select(['source_id', 'contact_id'])
+                  .where('district_id', '=', districtId)
+                  .where('source_id', 'in', [
+                    ...new Set([...phones.map((p) => p.source), ...emails.map((e) => e.source)]),
+                  ])
+                  .execute()
+              ).map((row) => [row.source_id as string, row.contact_id]),
+            );
+            const phoneRows = phones.flatMap((p) => {
+              const contactId = ids.get(p.source);
+              return contactId
+                ? [
+                    {
+                      district_id: districtId,
+                      contact_id: contactId,
+                      phone_e164: p.phone,
+                      can_receive_sms: p.sms,
+                      is_primary: true,
+                    },
+                  ]
+                : [];
+            });
+            countOutcome(
+              report,
+              'contact_phones',
+              await upsertRows(trx, 'contact_phones', phoneRows, {
+                key: ['district_id', 'contact_id', 'phone_e164'],
+              }),
+            );
+            const emailRows = emails.flatMap((e) => {
+              const contactId = ids.get(e.source);
+              return contactId && /^[^@\s]+@[^@\s]+$/.test(e.email)
+                ? [{ district_id: districtId, contact_id: contactId, email: e.email, is_primary: true }]
+                : [];
+            });
+            countOutcome(
+              report,
+              'contact_emails',
+              await upsertRows(trx, 'contact_emails', emailRows, {
+                key: ['district_id', 'contact_id', 'email'],
+              }),
+            );
+          }
+        },
+      });
+    }
+
+    // demographics.csv → students' birth date, sex, race and ethnicity.
+    if (present('demographics')) {
+      await importCsvFile(db, report, {
+        file: 'demographics.csv',
+        entity: 'demographics',
+        records: readCsvFile(pathOf('demographics'), 'demographics.csv'),
+        required: required('demographics'),
+        batchSize,
+        onBatch: progress('demographics.csv'),
+        parse: (header, fields) => {
+          const get = (column: string) => header.get(fields, column);
+          const birthDate = get('birthDate');
+          if (birthDate !== '' && !isDate(birthDate))
+            return new RowProblem('birthDate', `"${birthDate}" is not a date as YYYY-MM-DD.`);
+          const yes = (column: string) => get(column).toLowerCase() === 'true';
+          const races = [
+            ['americanIndianOrAlaskaNative', 'american_indian_alaska_native'],
+            ['asian', 'asian'],
+            ['blackOrAfricanAmerican', 'black'],
+            ['nativeHawaiianOrOtherPacificIslander', 'native_hawaiian_pacific_islander'],
+            ['white', 'white'],
+          ].flatMap(([column, code]) => (yes(column as string) ? [code as string] : []));
+          const sex = get('sex').toLowerCase();
+          return {
+            source_id: get('sourcedId'),
+            date_of_birth: birthDate || null,
+            gender: sex === 'female' ? 'F' : sex === 'male' ? 'M' : sex === '' ? null : 'X',
+            races,
+            hispanic_latino: yes('hispanicOrLatinoEthnicity'),
+          };
+        },
+        apply: async (trx, rows, reject) => {
+          if (rows.length === 0) return;
+          const values = rows.map((row) => row.value);
+          const result = await sql<{ source_id: string }>`UPDATE students s SET
+              date_of_birth = d.date_of_birth, gender = d.gender, races = d.races,
+              hispanic_latino = d.hispanic_latino, updated_at = now()
+            FROM json_populate_recordset(NULL::students, ${JSON.stringify(values)}::json) d
+            WHERE s.district_id = ${districtId} AND s.source_id = d.source_id
+              AND (s.date_of_birth, s.gender, s.races, s.hispanic_latino)
+                IS DISTINCT FROM (d.date_of_birth, d.gender, d.races, d.hispanic_latino)
+            RETURNING s.source_id`.execute(trx);
+          const known = new Set(
+            (
+              await trx
+                .selectFrom('students')
+                .select('source_id')
+                .where('district_id', '=', districtId)
+                .where(
+                  'source_id',
+                  'in',
+                  values.map((v) => v.source_id),
+                )
+                .execute()
+            ).map((row) => row.source_id),
+          );
+          for (const row of rows)
+            if (!known.has(row.value.source_id))
+              reject(row, 'sourcedId', `no student has the sourcedId "${row.value.source_id}".`);
+          report.count('demographics', 'updated', result.rows.length);
+          report.count('demographics', 'unchanged', known.size - result.rows.length);
+        },
+      });
+    }
+
+    // enrollments.csv → section enrolments (students) and section staff (teachers).
+    if (present('enrollments')) {
+      await importCsvFile(db, report, {
+        file: 'enrollments.csv',
+        entity: 'section_enrolments',
+        tables: ['section_enrolments', 'section_staff'],
+        records: readCsvFile(pathOf('enrollments'), 'enrollments.csv'),
+        required: required('enrollments'),
+        batchSize,
+        onBatch: progress('enrollments.csv'),
+        onHeader: noteMetadata('enrollments.csv'),
+        parse: (header, fields) => {
+          const get = (column: string) => header.get(fields, column);
+          const begin = get('beginDate');
+          const end = get('endDate');
+          if (begin !== '' && !parseDate(begin))
+            return new RowProblem('beginDate', `"${begin}" is not a date as YYYY-MM-DD.`);
+          if (end !== '' && !parseDate(end))
+            return new RowProblem('endDate', `"${end}" is not a date as YYYY-MM-DD.`);
+          return {
+            sourceId: get('sourcedId'),
+            section: get('classSourcedId'),
+            user: get('userSourcedId'),
+            role: get('role'),
+            primary: get('primary').toLowerCase() !== 'false',
+            begin: parseDate(begin),
+            endExclusive: parseDate(end),
+            deleted: isDeleted(status(header, fields)),
+          };
+        },
+        apply: async (trx, batch, reject) => {
+          const rows = dropDuplicates(batch, (value) => value.sourceId, 'sourcedId', reject);
+          if (rows.length === 0) return;
+          const sectionRows = await trx
+            .selectFrom('sections')
+            .select(['source_id', 'section_id', 'school_year_id'])
+            .where('district_id', '=', districtId)
+            .where('source_id', 'in', [...new Set(rows.map((row) => row.value.section))])
+            .execute();
+          const sectionsBySource = new Map(sectionRows.map((row) => [row.source_id as string, row]));
+          const userSources = [...new Set(rows.map((row) => row.value.user))];
+          const studentIds = new Map(
+            (
+              await trx
+                .selectFrom('students')
+                .select(['source_id', 'student_id'])
+                .where('district_id', '=', districtId)
+                .where('source_id', 'in', userSources)
+                .execute()
+            ).map((row) => [row.source_id as string, row.student_id]),
+          );
+          const staffIds = new Map(
+            (
+              await trx
+                .selectFrom('staff_users')
+                .select(['source_id', 'user_id'])
+                .where('district_id', '=', districtId)
+                .where('source_id', 'in', userSources)
+                .execute()
+            ).map((row) => [row.source_id as string, row.user_id]),
+          );
+          const enrolments: Record<string, unknown>[] = [];
+          const teachers: Record<string, unknown>[] = [];
+          const deletedEnrolments: string[] = [];
+          for (const row of rows) {
+            const value = row.value;
+            if (value.deleted && value.role === 'student') {
+              deletedEnrolments.push(value.sourceId);
+              continue;
+            }
+            const section = sectionsBySource.get(value.section);
+            if (!section) {
+              reject(row, 'classSourcedId', `no class has the sourcedId "${value.section}".`);
+              continue;
+            }
+            if (value.role === 'student') {
+              const studentId = studentIds.get(value.user);
+              if (!studentId) {
+                reject(row, 'userSourcedId', `no student has the sourcedId "${value.user}".`);
+                continue;
+              }
+              const entry =
+                value.begin ?? allYears.find((y) => y.school_year_id === section.school_year_id)?.start_date;
+              if (value.endExclusive && entry && value.endExclusive <= String(entry)) {
+                reject(
+                  row,
+                  'endDate',
+                  `endDate ${value.endExclusive} is not after beginDate ${entry} (OneRoster end dates are exclusive).`,
+                );
+                continue;
+              }
+              enrolments.push({
+                district_id: districtId,
+                source_id: value.sourceId,
+                section_id: section.section_id,
+                student_id: studentId,
+                entry_date: String(entry),
+                end_date_exclusive: value.endExclusive,
+              });
+            } else if (STAFF_ROLES.has(value.role)) {
+              const userId = staffIds.get(value.user);
+              if (!userId) {
+                reject(row, 'userSourcedId', `no staff member has the sourcedId "${value.user}".`);
+                continue;
+              }
+              if (value.deleted) {
+                const result = await trx
+                  .deleteFrom('section_staff')
+                  .where('district_id', '=', districtId)
+                  .where('section_id', '=', section.section_id)
+                  .where('user_id', '=', userId)
+                  .executeTakeFirst();
+                report.count('section_staff', 'deleted', Number(result.numDeletedRows));
+                continue;
+              }
+              teachers.push({
+                district_id: districtId,
+                section_id: section.section_id,
+                user_id: userId,
+                is_primary: value.primary,
+              });
+            } else {
+              reject(
+                row,
+                'role',
+                `"${value.role}" is not an enrolment role Homeroom reads (student, teacher, ...).`,
+              );
+            }
+          }
+          if (deletedEnrolments.length > 0) {
+            const result = await trx
+              .deleteFrom('section_enrolments')
+              .where('district_id', '=', districtId)
+              .where('source_id', 'in', deletedEnrolments)
+              .executeTakeFirst();
+            report.count('section_enrolments', 'deleted', Number(result.numDeletedRows));
+          }
+          countOutcome(
+            report,
+            'section_enrolments',
+            await upsertRows(trx, 'section_enrolments', enrolments, { key: ['district_id', 'source_id'] }),
+          );
+          countOutcome(
+            report,
+            'section_staff',
+            await upsertRows(trx, 'section_staff', teachers, {
+              key: ['district_id', 'section_id', 'user_id'],
+            }),
+          );
+        },
+      });
+    }
+
+    // School enrolment spans from the students' school roles (dates from roles.csv, else
+    // from their section enrolments at that school, else the school year's dates).
+    await importEnrolmentSpans(db, report, {
+      memberships: [...memberships.values()],
+      schoolIds,
+      allYears,
+      yearOf,
+      calendarFor,
+      batchSize: batchSize ?? 5_000,
+    });
+    memberships.clear();
+
+    // Guardian links, once both sides exist.
+    await importStudentContacts(db, report, {
+      links: [...links.values()],
+      guardianRelationship,
+      batchSize: batchSize ?? 5_000,
+    });
+
+    await finishImportRun(db, report, 'succeeded');
+    return { report, districtId, districtName: district.name, createdDistrict: district.created };
+  } catch (error) {
+    await finishImportRun(db, report, 'failed', error instanceof Error ? error.message : String(error)).catch(
+      () => undefined,
+    );
+    throw error;
+  }
+}
+
+interface ParsedUser {
+  readonly sourceId: string;
+  readonly kind: 'student' | 'staff' | 'guardian';
+  readonly deleted: boolean;
+  readonly enabled: boolean;
+  readonly identifier: string;
+  readonly stateId: string | null;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly middleName: string | null;
+  readonly preferredName: string | null;
+  readonly email: string | null;
+  readonly sms: string;
+  readonly phone: string;
+  readonly grade: string | null;
+  readonly language: string | null;
+  readonly relationship: string;
+  readonly agents: string[];
+  readonly memberships: Membership[];
+}
+
+function parseUser(
+  header: Header,
+  fields: readonly string[],
+  version: OneRosterVersion,
+  roles: ReadonlyMap<string, RoleEntry[]>,
+): ParsedUser | RowProblem {
+  const get = (column: string) => header.get(fields, column);
+  const sourceId = get('sourcedId');
+  if (sourceId === '') return new RowProblem('sourcedId', 'sourcedId is required.');
+  const deleted = isDeleted(get('status').toLowerCase());
+  const entries: RoleEntry[] =
+    version === '1.2' && roles.size > 0
+      ? (roles.get(sourceId) ?? [])
+      : list(get('orgSourcedIds') || get('primaryOrgSourcedId')).map((org) => ({
+          sourcedId: `${sourceId}@${org}`,
+          role: get('role'),
+          org,
+          begin: null,
+          end: null,
+        }));
+  const roleNames = entries.map((entry) => entry.role);
+  if (roleNames.length === 0 && get('role')) roleNames.push(get('role'));
+  const kind = roleNames.includes('student')
+    ? 'student'
+    : roleNames.some((role) => STAFF_ROLES.has(role))
+      ? 'staff'
+      : roleNames.some((role) => role in GUARDIAN_ROLES)
+        ? 'guardian'
+        : null;
+  if (!kind)
+    return new RowProblem(
+      version === '1.2' ? 'roles.csv' : 'role',
+      roleNames.length === 0
+        ? 'the user has no role (in 1.2, a row in roles.csv).'
+        : `the roles ${roleNames.join(', ')} are not ones Homeroom imports (student, teacher, administrator, parent, guardian, relative...).`,
+    );
+  const email = get('email') || (/^[^@\s]+@[^@\s]+$/.test(get('username')) ? get('username') : '');
+  const base = {
+    sourceId,
+    kind,
+    deleted,
+    enabled: get('enabledUser').toLowerCase() !== 'false',
+    identifier: get('identifier'),
+    stateId: get('userMasterIdentifier') || /\{state:([^}]+)\}/.exec(get('userIds'))?.[1] || null,
+    givenName: get('givenName'),
+    familyName: get('familyName'),
+    middleName: get('middleName') || null,
+    preferredName: get('preferredGivenName') || null,
+    email: email || null,
+    sms: get('sms'),
+    phone: get('phone'),
+    grade: null as string | null,
+    language: get('metadata.homeroom.preferredLanguage') || null,
+    relationship: GUARDIAN_ROLES[roleNames.find((role) => role in GUARDIAN_ROLES) ?? ''] ?? 'guardian',
+    agents: list(get('agentSourcedIds')),
+    memberships: [] as Membership[],
+  } satisfies ParsedUser;
+  if (deleted) return base;
+  if (base.givenName === '') return new RowProblem('givenName', 'givenName is required.');
+  if (base.familyName === '') return new RowProblem('familyName', 'familyName is required.');
+  if (kind !== 'student') return base;
+  const gradeText = list(get('grades'))[0] ?? '';
+  const grade = normaliseGrade(gradeText);
+  if (!grade)
+    return new RowProblem(
+      'grades',
+      gradeText === ''
+        ? 'a student needs a grade (grades).'
+        : `"${gradeText}" is not a grade Homeroom knows (PK, KG, 01 to 12).`,
+    );
+  const memberships = entries
+    .filter((entry) => entry.role === 'student')
+    .map((entry) => ({
+      student: sourceId,
+      school: entry.org,
+      begin: entry.begin,
+      endExclusive: entry.end,
+      sourceId: entry.sourcedId,
+    }));
+  return { ...base, grade, memberships };
+}
+
+interface SpanContext {
+  readonly memberships: Membership[];
+  readonly schoolIds: ReadonlyMap<string, string>;
+  readonly allYears: ReadonlyArray<{
+    school_year_id: string;
+    start_date: unknown;
+    end_date_exclusive: unknown;
+  }>;
+  readonly yearOf: (
+    date: string,
+  ) => { school_year_id: string; start_date: unknown; end_date_exclusive: unknown } | undefined;
+  readonly calendarFor: (
+    trx: Executor,
+    schoolId: string,
+    yearId: string,
+    code: string | null,
+  ) => Promise<string>;
+  readonly batchSize: number;
+}
+
+async function importEnrolmentSpans(
+  db: Kysely<DB>,
+  report: ImportReport,
+  context: SpanContext,
+): Promise<void> {
+  const { memberships } = context;
+  const latestYear = context.allYears[context.allYears.length - 1];
+  for (let start = 0; start < memberships.length; start += context.batchSize) {
+    const batch = memberships.slice(start, start + context.batchSize);
+    report.save();
+    await db.transaction().execute(async (trx) => {
+      const students = new Map(
+        (
+          await trx
+            .selectFrom('students')
+            .select(['source_id', 'student_id', 'grade_level'])
+            .where('district_id', '=', report.districtId)
+            .where('source_id', 'in', [...new Set(batch.map((m) => m.student))])
+            .execute()
+        ).map((row) => [row.source_id as string, row]),
+      );
+      // Undated memberships: the span of the student's section enrolments at that school.
+      const undated = batch.filter((m) => !m.begin);
+      const fromSections = new Map<string, { entry: string; end: string | null }>();
+      if (undated.length > 0) {
+        const ids = undated.flatMap((m) => {
+          const student = students.get(m.student)?.student_id;
+          return student ? [student] : [];
+        });
+        if (ids.length > 0) {
+          const rows = await sql<{
+            student_id: string;
+            school_id: string;
+            entry: string;
+            end: string | null;
+          }>`
+            SELECT e.student_id, s.school_id, min(e.entry_date)::text AS entry,
+              CASE WHEN bool_or(e.end_date_exclusive IS NULL) THEN NULL ELSE max(e.end_date_exclusive)::text END AS "end"
+            FROM section_enrolments e
+            JOIN sections s ON s.district_id = e.district_id AND s.section_id = e.section_id
+            WHERE e.district_id = ${report.districtId} AND e.student_id = ANY(${ids}::uuid[])
+            GROUP BY e.student_id, s.school_id`.execute(trx);
+          for (const row of rows.rows)
+            fromSections.set(`${row.student_id}|${row.school_id}`, { entry: row.entry, end: row.end });
+        }
+      }
+      const spans: Record<string, unknown>[] = [];
+      for (const m of batch) {
+        const reject = (column: string, reason: string) =>
+          report.reject('enrolment_spans', {
+            file: m.sourceId.includes('@') ? 'users.csv' : 'roles.csv',
+            line: null,
+            column,
+            reason: `${m.sourceId}: ${reason}`,
+            raw: null,
+          });
+        const student = students.get(m.student);
+        if (!student) continue; // the student row itself was rejected and reported
+        const schoolId = context.schoolIds.get(m.school);
+        if (!schoolId) {
+          reject('orgSourcedId', `no school has the sourcedId "${m.school}".`);
+          continue;
+        }
+        const derived = fromSections.get(`${student.student_id}|${schoolId}`);
+        const entry = m.begin ?? derived?.entry ?? (latestYear ? String(latestYear.start_date) : null);
+        const end = m.begin
+          ? m.endExclusive
+          : derived
+            ? derived.end
+            : latestYear
+              ? String(latestYear.end_date_exclusive)
+              : null;
+        const year = entry ? context.yearOf(entry) : undefined;
+        if (!entry || !year) {
+          reject('beginDate', `no school year holds the enrolment starting ${entry ?? '(no date)'}.`);
+          continue;
+        }
+        if (end && end <= entry) {
+          reject(
+            'endDate',
+            `endDate ${end} is not after beginDate ${entry} (OneRoster end dates are exclusive).`,
+          );
+          continue;
+        }
+        spans.push({
+          district_id: report.districtId,
+          source_id: m.sourceId,
+          student_id: student.student_id,
+          school_id: schoolId,
+          school_year_id: year.school_year_id,
+          calendar_id: await context.calendarFor(trx, schoolId, year.school_year_id, null),
+          grade_level: student.grade_level,
+          entry_date: entry,
+          end_date_exclusive: end,
+        });
+      }
+      countOutcome(
+        report,
+        'enrolment_spans',
+        await upsertRows(trx, 'enrolment_spans', spans, { key: ['district_id', 'source_id'] }),
+      );
+      await report.persist(trx);
+    });
+  }
+}
+
+async function importStudentContacts(
+  db: Kysely<DB>,
+  report: ImportReport,
+  context: {
+    readonly links: ReadonlyArray<{ student: string; guardian: string }>;
+    readonly guardianRelationship: ReadonlyMap<string, string>;
+    readonly batchSize: number;
+  },
+): Promise<void> {
+  const districtId = report.districtId;
+  for (let start = 0; start < context.links.length; start += context.batchSize) {
+    const batch = context.links.slice(start, start + context.batchSize);
+    await db.transaction().execute(async (trx) => {
+      const students = new Map(
+        (
+          await trx
+            .selectFrom('students')
+            .select(['source_id', 'student_id'])
+            .where('district_id', '=', districtId)
+            .where('source_id', 'in', [...new Set(batch.map((l) => l.student))])
+            .execute()
+        ).map((row) => [row.source_id as string, row.student_id]),
+      );
+      const contacts = new Map(
+        (
+          await trx
+            .selectFrom('contacts')
+            .select(['source_id', 'contact_id'])
+            .where('district_id', '=', districtId)
+            .where('source_id', 'in', [...new Set(batch.map((l) => l.guardian))])
+            .execute()
+        ).map((row) => [row.source_id as string, row.contact_id]),
+      );
+      const rows: Record<string, unknown>[] = [];
+      for (const link of batch) {
+        const studentId = students.get(link.student);
+        const contactId = contacts.get(link.guardian);
+        // A link to a user who is neither a student nor a guardian (or was rejected) is skipped;
+        // the user's own row carries the error.
+        if (!studentId || !contactId) continue;
+        rows.push({
+          district_id: districtId,
+          student_id: studentId,
+          contact_id: contactId,
+          relationship: context.guardianRelationship.get(link.guardian) ?? 'guardian',
+          source_id: `${link.guardian}>${link.student}`,
+        });
+      }
+      countOutcome(
+        report,
+        'student_contacts',
+        await upsertRows(trx, 'student_contacts', rows, { key: ['district_id', 'student_id', 'contact_id'] }),
+      );
+      await report.persist(trx);
+    });
+  }
+}
+
+interface CalendarContext {
+  readonly path: string;
+  readonly batchSize?: number;
+  readonly schoolIds: ReadonlyMap<string, string>;
+  readonly yearOf: (date: string) => { school_year_id: string } | undefined;
+  readonly calendarFor: (
+    trx: Executor,
+    schoolId: string,
+    yearId: string,
+    code: string | null,
+  ) => Promise<string>;
+  readonly onBatch?: (rowsRead: number) => void;
+}
+
+/** calendar.csv (docs/formats/attendance-csv.md) → calendars and calendar days. */
+async function importCalendarRows(
+  db: Kysely<DB>,
+  report: ImportReport,
+  context: CalendarContext,
+): Promise<void> {
+  await importCsvFile(db, report, {
+    file: 'calendar.csv',
+    entity: 'calendar_days',
+    tables: ['calendar_days'],
+    records: readCsvFile(context.path, 'calendar.csv'),
+    required: ['school_id', 'calendar_code', 'date', 'day_type', 'instructional_minutes'],
+    batchSize: context.batchSize,
+    onBatch: context.onBatch,
+    parse: (header, fields) => {
+      const get = (column: string) => header.get(fields, column);
+      const schoolId = context.schoolIds.get(get('school_id'));
+      if (!schoolId) return new RowProblem('school_id', `no school has the source id "${get('school_id')}".`);
+      if (get('calendar_code') === '') return new RowProblem('calendar_code', 'calendar_code is required.');
+      const date = get('date');
+      if (!isDate(date)) return new RowProblem('date', `"${date}" is not a date as YYYY-MM-DD.`);
+      const year = context.yearOf(date);
+      if (!year) return new RowProblem('date', `no school year holds ${date} (academicSessions.csv).`);
+      const dayType = get('day_type');
+      if (!CALENDAR_DAY_TYPES.has(dayType))
+        return new RowProblem(
+          'day_type',
+          `"${dayType}" is not a day type (one of ${[...CALENDAR_DAY_TYPES].join(', ')}).`,
+        );
+      const minutesText = get('instructional_minutes');
+      if (!/^\d{1,4}$/.test(minutesText) || Number(minutesText) > 1440)
+        return new RowProblem(
+          'instructional_minutes',
+          `"${minutesText}" is not a whole number of minutes from 0 to 1440.`,
+        );
+      const minutes = Number(minutesText);
+      const instructional = dayType === 'instructional' || dayType === 'makeup';
+      if (instructional !== minutes > 0)
+        return new RowProblem(
+          'instructional_minutes',
+          instructional
+            ? `an ${dayType} day needs instructional minutes above 0.`
+            : `a ${dayType} day has no instructional minutes (got ${minutes}).`,
+        );
+      return {
+        schoolId,
+        yearId: year.school_year_id,
+        code: get('calendar_code'),
+        date,
+        dayType,
+        minutes,
+        note: get('note') || null,
+      };
+    },
+    apply: async (trx, batch, reject) => {
+      const rows = dropDuplicates(batch, (v) => `${v.schoolId}|${v.code}|${v.date}`, 'date', reject);
+      const days: Record<string, unknown>[] = [];
+      for (const row of rows) {
+        const v = row.value;
+        days.push({
+          district_id: report.districtId,
+          calendar_id: await context.calendarFor(trx, v.schoolId, v.yearId, v.code),
+          date: v.date,
+          day_type: v.dayType,
+          instructional_minutes: v.minutes,
+          note: v.note,
+        });
+      }
+      countOutcome(
+        report,
+        'calendar_days',
+        await upsertRows(trx, 'calendar_days', days, { key: ['district_id', 'calendar_id', 'date'] }),
+      );
+    },
+  });
+}
