@@ -691,7 +691,15 @@ describe(`attendance engine incremental refresh (${testEngine()})`, () => {
         await refreshQueuedAttendance(db, d, { asOf: built.asOf });
         const incremental = await snapshot(db, d);
         await refreshAttendance(db, { ...context, studentIds: null });
-        expect(incremental).toEqual(await snapshot(db, d));
+        const rebuilt = await snapshot(db, d);
+        expect(incremental.length).toBe(rebuilt.length);
+        incremental.forEach((row, i) => {
+          const { projected_recent: recent, ...exact } = row as Row;
+          const { projected_recent: rebuiltRecent, ...rebuiltExact } = rebuilt[i] as Row;
+          expect(exact).toEqual(rebuiltExact);
+          // A sum of floating-point weights depends on the order rows are added in.
+          if (recent !== undefined) expect(recent as number).toBeCloseTo(rebuiltRecent as number, 9);
+        });
         await sql`DELETE FROM districts WHERE district_id = ${d}`.execute(db);
       }),
       { numRuns: testEngine() === 'pglite' ? 25 : 40 },
