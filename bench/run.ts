@@ -6,18 +6,21 @@
  *   each in a fresh process;
  * - a cold start of `homeroom serve` on a seeded database vs starting a bare Node process;
  * - /readyz (a database round trip) vs /healthz over loopback HTTP.
- * Set BENCH_DATABASE_URL to also measure seeding on PostgreSQL (a scratch database is created).
+ * Set BENCH_DATABASE_URL to also measure seeding on PostgreSQL and the attendance engine
+ * (bench/attendance.ts: full recompute against two baselines, incremental refresh, memory),
+ * each in scratch databases created and dropped on that server.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { seedDemoDistrict } from '../src/demo/demo.service.ts';
 import { type Database, openDatabase } from '../src/platform/db/connection.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { benchAttendance } from './attendance.ts';
 import { describeMachine, type Measurement, medianMs, renderSection } from './harness.ts';
+import { postgresScratch } from './postgres-scratch.ts';
 
 const LARGE = process.argv.includes('--large');
 const AS_OF = '2027-03-15';
@@ -234,28 +237,6 @@ async function benchServer(): Promise<Measurement[]> {
   }
 }
 
-async function postgresScratch(
-  serverUrl: string,
-): Promise<{ open: () => Promise<Database>; drop: () => Promise<void> }> {
-  const names: string[] = [];
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  return {
-    open: async () => {
-      const name = `homeroom_bench_${Date.now()}_${names.length}`;
-      names.push(name);
-      await admin.query(`CREATE DATABASE ${name}`);
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      return openDatabase({ url: url.toString(), poolMax: 4 });
-    },
-    drop: async () => {
-      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
 const sections: string[] = [];
 const seedSizes = LARGE ? [1_500, 10_000, 100_000] : [1_500, 10_000];
 console.log('seeding on PGlite…');
@@ -283,6 +264,23 @@ console.log('generator memory…');
 sections.push(renderSection('Streaming generator memory', await benchMemory()));
 console.log('server start and health checks…');
 sections.push(renderSection('Server start-up and health checks', await benchServer()));
+let attendanceAgrees = true;
+if (process.env.BENCH_DATABASE_URL) {
+  console.log('attendance engine on PostgreSQL…');
+  const scratch = await postgresScratch(process.env.BENCH_DATABASE_URL);
+  try {
+    const attendance = await benchAttendance(scratch, { large: LARGE });
+    sections.push(attendance.markdown);
+    attendanceAgrees = attendance.agree;
+  } finally {
+    await scratch.drop();
+  }
+} else {
+  const skipped =
+    'The attendance engine benchmarks run on PostgreSQL only: set BENCH_DATABASE_URL to run them.';
+  console.log(skipped);
+  sections.push(`### Attendance engine\n\n${skipped}\n`);
+}
 
 const report = `# Performance
 
@@ -294,3 +292,7 @@ could affect them and commit the new file.
 ${sections.join('\n')}`;
 writeFileSync(new URL('../docs/performance.md', import.meta.url), report);
 console.log(report);
+if (!attendanceAgrees) {
+  console.error('The attendance engine disagreed with a baseline or a full recompute: see above.');
+  process.exitCode = 1;
+}
