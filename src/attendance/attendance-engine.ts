@@ -110,8 +110,9 @@ async function refreshIn(trx: Transaction<DB>, scope: RefreshScope): Promise<Ref
       WINDOW w AS (PARTITION BY calendar_id ORDER BY date)
     )
     SELECT calendar_id, date, minutes, weekday, minutes > 0 AS instructional, near_break,
-      min(date) FILTER (WHERE minutes > 0) OVER (PARTITION BY calendar_id ORDER BY date
-        ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_school_day,
+      -- Backwards with a growing frame: one pass (a frame running forward to the end is recomputed per row).
+      min(date) FILTER (WHERE minutes > 0) OVER (PARTITION BY calendar_id ORDER BY date DESC
+        ROWS UNBOUNDED PRECEDING) AS next_school_day,
       count(*) FILTER (WHERE minutes > 0) OVER before AS ord,
       coalesce(sum(minutes) OVER before, 0)::int AS cum_minutes,
       count(*) FILTER (WHERE near_break) OVER before AS cum_near,
@@ -532,8 +533,8 @@ async function refreshIn(trx: Transaction<DB>, scope: RefreshScope): Promise<Ref
         district_id, student_id, as_of, school_year_id, days_enrolled, absent_milli, minutes_missed, rate, tier, chronic, on_track)
       SELECT t.district_id, t.student_id, t.as_of, t.school_year_id, t.days_enrolled, t.absent_milli, t.minutes_missed,
         t.rate, t.tier, t.chronic, t.on_track
-      FROM student_attendance t
-      WHERE t.district_id = ${d} AND t.school_year_id = ${y} AND t.student_id IN (SELECT student_id FROM _requested)
+      FROM _requested r
+      JOIN student_attendance t ON t.district_id = ${d} AND t.school_year_id = ${y} AND t.student_id = r.student_id
       ON CONFLICT (district_id, student_id, as_of) DO UPDATE SET
         school_year_id = excluded.school_year_id, days_enrolled = excluded.days_enrolled,
         absent_milli = excluded.absent_milli, minutes_missed = excluded.minutes_missed, rate = excluded.rate,

@@ -148,7 +148,7 @@ export async function recomputeAttendance(
       );
     options.onProgress?.({ done: Math.min(ids.length, start + batch.length), total: ids.length });
   }
-  await sql`ANALYZE student_attendance`.execute(db);
+  await sql`ANALYZE student_attendance, student_school_attendance`.execute(db);
   return {
     students,
     removed: Number(stale.numAffectedRows ?? 0),
