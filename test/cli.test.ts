@@ -2,33 +2,12 @@
  * `homeroom demo` as a person runs it: it seeds the configured database once, refuses to
  * seed twice without --replace, writes files with --out, and names a wrong option.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, testEngine } from './support/database.ts';
-
-const BIN = new URL('../bin/homeroom.js', import.meta.url).pathname;
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function homeroom(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+import { cliEnvironment, homeroom } from './support/cli.ts';
+import { type TestDatabase, testEngine } from './support/database.ts';
 
 let database: TestDatabase | undefined;
 let scratch: string;
@@ -36,14 +15,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'homeroom-cli-'));
-  const { DATABASE_URL: _ignored, TEST_DATABASE_URL: _alsoIgnored, ...inherited } = process.env;
-  env = { ...inherited, LOG_LEVEL: 'silent' };
-  if (testEngine() === 'postgres') {
-    database = await createTestDatabase();
-    env.DATABASE_URL = database.url as string;
-  } else {
-    env.HOMEROOM_DATA_DIR = join(scratch, 'data');
-  }
+  ({ env, database } = await cliEnvironment(scratch));
 });
 
 afterAll(async () => {
