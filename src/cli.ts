@@ -6,11 +6,12 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type { Refresher } from './attendance/attendance-refresher.ts';
-import { addDays, DEMO_SCHOOL_YEAR } from './demo/demo-calendar.ts';
+import { DEMO_SCHOOL_YEAR } from './demo/demo-calendar.ts';
 import type { ImportReport } from './import/import-run.ts';
 // Heavy modules (the HTTP server, the job queue, the demo generator) are imported by the
 // commands that need them, so `homeroom config` or `migrate` start quickly.
 import { type Config, ConfigError, loadConfig, settings } from './platform/config.ts';
+import { addDays, todayIn } from './platform/dates.ts';
 import { type Database, openDatabase } from './platform/db/connection.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import type { JobQueue } from './platform/jobs/queue.ts';
@@ -300,7 +301,7 @@ class UsageError extends Error {}
  * than the second day (so there is a day of attendance), no later than the day after the last.
  */
 export function defaultDemoAsOf(now: Date): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: DEMO_SCHOOL_YEAR.timeZone }).format(now);
+  const today = todayIn(DEMO_SCHOOL_YEAR.timeZone, now);
   const secondDay = addDays(DEMO_SCHOOL_YEAR.firstDay, 1);
   const afterLastDay = addDays(DEMO_SCHOOL_YEAR.lastDay, 1);
   if (today < secondDay) return secondDay;

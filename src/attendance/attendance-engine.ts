@@ -285,10 +285,12 @@ async function refreshIn(trx: Transaction<DB>, scope: RefreshScope): Promise<Ref
       ? sql.ref(`${prefix}.minutes_scheduled`)
       : sql`${sql.ref(`${prefix}.days_enrolled`)} * 1000`,
   });
+  /** A grade's minimum instructional minutes a year ('hours' measure), NULL without one. */
+  const minimumOf = (grade: RawBuilder<unknown>) => sql`((${minimumHours}::jsonb ->> ${grade})::int * 60)`;
   const judged = (prefix: string): RawBuilder<unknown> => {
     const { missed, expected } = measure(prefix);
     const col = (name: string) => sql.ref(`${prefix}.${name}`);
-    const minimum = sql`((${minimumHours}::jsonb ->> ${col('grade_level')})::int * 60)`;
+    const minimum = minimumOf(col('grade_level'));
     const eligible = sql`(${col('days_enrolled')} >= ${profile.eligibility.minDaysEnrolled}::int
       AND ${col('days_attended')} >= ${profile.eligibility.minDaysAttended}::int
       AND (${grades}::json IS NULL OR ${col('grade_level')} IN (SELECT json_array_elements_text(${grades}::json)))
@@ -346,7 +348,6 @@ async function refreshIn(trx: Transaction<DB>, scope: RefreshScope): Promise<Ref
   // Per student, in total, with the signal, projection, patterns and statutory figures.
   const { ohio, connecticut } = profile.statutory;
   const r = 0.5 ** (1 / RECENT_HALF_LIFE);
-  const minimumOf = (grade: RawBuilder<unknown>) => sql`((${minimumHours}::jsonb ->> ${grade})::int * 60)`;
   const inserted = await sql`INSERT INTO student_attendance (
       district_id, school_year_id, student_id, school_id, grade_level, as_of, profile_key,
       days_enrolled, absent_milli, excused_milli, unexcused_milli, oss_milli, days_attended, tardies,

@@ -13,7 +13,10 @@
  * days is chronic at 10%, exactly. Only the recency-weighted pace is a floating-point
  * figure. The rules are written down in docs/attendance-engine.md.
  */
+import { addDays, addMonths, isoWeekday } from '../platform/dates.ts';
 import { type DefinitionProfile, type Tier, tierOf } from './definition-profiles.ts';
+
+export { addMonths, isoWeekday };
 
 export interface ModelCalendarDay {
   readonly date: string;
@@ -177,27 +180,6 @@ export interface DayStatus {
   readonly earlyDeparture: boolean;
   /** Sections with an absence on a day not wholly absent. */
   readonly skippedSections: readonly string[];
-}
-
-/** Adds calendar months the way PostgreSQL does: 31 January + 1 month = 28 February. */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
-
-export function isoWeekday(date: string): number {
-  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return day === 0 ? 7 : day;
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 function inRange(date: string, entry: string, endExclusive: string | null): boolean {

@@ -4,10 +4,10 @@
  * students the triggers queued, and a district's own copies of definition profiles.
  */
 import { type Kysely, sql } from 'kysely';
+import { addDays, addMonths, todayIn } from '../platform/dates.ts';
 import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
 import { type RefreshResult, refreshAttendance } from './attendance-engine.ts';
-import { addMonths } from './attendance-model.ts';
 import { DEFINITION_PROFILES, type DefinitionProfile } from './definition-profiles.ts';
 import { parseDefinitionProfile } from './profile-schema.ts';
 
@@ -17,11 +17,6 @@ export interface DistrictContext {
   readonly schoolYearName: string;
   readonly asOf: string;
   readonly profile: DefinitionProfile;
-}
-
-/** Today's date in a time zone, as YYYY-MM-DD (school dates are local dates). */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
 }
 
 /** The profile a district uses: its own copy by key, or a built-in one. */
@@ -251,8 +246,4 @@ export async function backfillHistory(
   return dates.length;
 }
 
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+export { todayIn };

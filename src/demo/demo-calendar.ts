@@ -4,6 +4,7 @@
  * one weather closure and its make-up day that a US district's board calendar has.
  */
 
+import { addDays } from '../platform/dates.ts';
 export type DayType =
   | 'instructional'
   | 'makeup'
@@ -60,11 +61,7 @@ const SPECIAL_DAYS: readonly { from: string; to?: string; dayType: DayType; note
     { from: '2027-05-31', dayType: 'holiday', note: 'Memorial Day' },
   ];
 
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+export { addDays };
 
 /** 0 = Sunday ... 6 = Saturday. */
 export function dayOfWeek(date: string): number {

@@ -10,6 +10,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
+import { ATTENDANCE_COLUMNS } from '../import/attendance-import.ts';
 import { addDays, DEMO_SCHOOL_YEAR, DEMO_SESSIONS } from './demo-calendar.ts';
 import { type DemoOptions, generateDemoDistrict } from './demo-district.ts';
 import { DEMO_DISTRICT_NAME } from './demo-plan.ts';
@@ -154,21 +155,6 @@ const DEMOGRAPHICS = [
   'stateOfBirthAbbreviation',
   'cityOfBirth',
   'publicSchoolResidenceStatus',
-];
-export const ATTENDANCE_COLUMNS = [
-  'student_id',
-  'school_id',
-  'date',
-  'category',
-  'minutes',
-  'day_fraction',
-  'section_id',
-  'period',
-  'reason',
-  'excused',
-  'arrival_time',
-  'departure_time',
-  'source_id',
 ];
 export const CALENDAR_COLUMNS = [
   'school_id',

@@ -47,8 +47,12 @@ export const ATTENDANCE_REASONS = [
   'other',
 ] as const;
 
-export const ATTENDANCE_REQUIRED = ['student_id', 'school_id', 'date', 'category', 'source_id'] as const;
-export const ATTENDANCE_OPTIONAL = [
+/** The columns of attendance.csv in the order Homeroom writes them (docs/formats/attendance-csv.md). */
+export const ATTENDANCE_COLUMNS = [
+  'student_id',
+  'school_id',
+  'date',
+  'category',
   'minutes',
   'day_fraction',
   'section_id',
@@ -57,8 +61,10 @@ export const ATTENDANCE_OPTIONAL = [
   'excused',
   'arrival_time',
   'departure_time',
+  'source_id',
 ] as const;
-const KNOWN_COLUMNS = new Set<string>([...ATTENDANCE_REQUIRED, ...ATTENDANCE_OPTIONAL]);
+export const ATTENDANCE_REQUIRED = ['student_id', 'school_id', 'date', 'category', 'source_id'] as const;
+const KNOWN_COLUMNS = new Set<string>(ATTENDANCE_COLUMNS);
 
 export interface AttendanceRow {
   readonly studentId: string;

@@ -258,11 +258,7 @@ export function parseDate(value: string): string | null {
   return isDate(date) && (value.length === 10 || value[10] === 'T') ? date : null;
 }
 
-/** YYYY-MM-DD plus `days`. */
-export function addDays(date: string, days: number): string {
-  const time = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-  return new Date(time).toISOString().slice(0, 10);
-}
+export { addDays } from '../platform/dates.ts';
 
 /** Removes duplicate keys within a batch: the later row is rejected, naming the first. */
 export function dropDuplicates<T>(
