@@ -8,10 +8,13 @@
  * - /readyz (a database round trip) vs /healthz over loopback HTTP.
  * Set BENCH_DATABASE_URL to also measure seeding on PostgreSQL and the attendance engine
  * (bench/attendance.ts: full recompute against two baselines, incremental refresh, memory),
- * each in scratch databases created and dropped on that server.
+ * each in scratch databases created and dropped on that server, and messaging (bench/messaging.ts:
+ * outbox to the fake Twilio with 1 and 3 worker processes, duplicates and losses counted).
+ * `--only seeding,memory,server,attendance,messaging` runs those parts and replaces only their
+ * sections of docs/performance.md.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -20,9 +23,15 @@ import { type Database, openDatabase } from '../src/platform/db/connection.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { benchAttendance } from './attendance.ts';
 import { describeMachine, type Measurement, medianMs, renderSection } from './harness.ts';
+import { benchMessaging } from './messaging.ts';
 import { postgresScratch } from './postgres-scratch.ts';
 
 const LARGE = process.argv.includes('--large');
+/** `--only messaging,attendance`: run those parts and replace only their sections of docs/performance.md. */
+const onlyArgument = process.argv[process.argv.indexOf('--only') + 1];
+const ONLY = process.argv.includes('--only') && onlyArgument ? new Set(onlyArgument.split(',')) : null;
+const want = (part: 'seeding' | 'memory' | 'server' | 'attendance' | 'messaging') =>
+  ONLY === null || ONLY.has(part);
 const AS_OF = '2027-03-15';
 const BIN = new URL('../bin/homeroom.js', import.meta.url).pathname;
 
@@ -238,34 +247,42 @@ async function benchServer(): Promise<Measurement[]> {
 }
 
 const sections: string[] = [];
-const seedSizes = LARGE ? [1_500, 10_000, 100_000] : [1_500, 10_000];
-console.log('seeding on PGlite…');
-sections.push(
-  renderSection(
-    'Seeding the demo district',
-    await benchSeeding('PGlite', () => openDatabase({ dataDir: null }), seedSizes),
-  ),
-);
-if (process.env.BENCH_DATABASE_URL) {
-  console.log('seeding on PostgreSQL…');
-  const scratch = await postgresScratch(process.env.BENCH_DATABASE_URL);
-  try {
-    sections.push(
-      renderSection(
-        'Seeding the demo district on PostgreSQL',
-        await benchSeeding('PostgreSQL', scratch.open, seedSizes),
-      ),
-    );
-  } finally {
-    await scratch.drop();
+if (want('seeding')) {
+  const seedSizes = LARGE ? [1_500, 10_000, 100_000] : [1_500, 10_000];
+  console.log('seeding on PGlite…');
+  sections.push(
+    renderSection(
+      'Seeding the demo district',
+      await benchSeeding('PGlite', () => openDatabase({ dataDir: null }), seedSizes),
+    ),
+  );
+  if (process.env.BENCH_DATABASE_URL) {
+    console.log('seeding on PostgreSQL…');
+    const scratch = await postgresScratch(process.env.BENCH_DATABASE_URL);
+    try {
+      sections.push(
+        renderSection(
+          'Seeding the demo district on PostgreSQL',
+          await benchSeeding('PostgreSQL', scratch.open, seedSizes),
+        ),
+      );
+    } finally {
+      await scratch.drop();
+    }
   }
 }
-console.log('generator memory…');
-sections.push(renderSection('Streaming generator memory', await benchMemory()));
-console.log('server start and health checks…');
-sections.push(renderSection('Server start-up and health checks', await benchServer()));
+if (want('memory')) {
+  console.log('generator memory…');
+  sections.push(renderSection('Streaming generator memory', await benchMemory()));
+}
+if (want('server')) {
+  console.log('server start and health checks…');
+  sections.push(renderSection('Server start-up and health checks', await benchServer()));
+}
 let attendanceAgrees = true;
-if (process.env.BENCH_DATABASE_URL) {
+if (!want('attendance')) {
+  // Not asked for.
+} else if (process.env.BENCH_DATABASE_URL) {
   console.log('attendance engine on PostgreSQL…');
   const scratch = await postgresScratch(process.env.BENCH_DATABASE_URL);
   try {
@@ -282,6 +299,43 @@ if (process.env.BENCH_DATABASE_URL) {
   sections.push(`### Attendance engine\n\n${skipped}\n`);
 }
 
+if (!want('messaging')) {
+  // Not asked for.
+} else if (process.env.BENCH_DATABASE_URL) {
+  console.log('messaging on PostgreSQL…');
+  sections.push(
+    renderSection(
+      `Messaging: outbox to provider on PostgreSQL (measured ${new Date().toISOString().slice(0, 10)})`,
+      await benchMessaging(process.env.BENCH_DATABASE_URL),
+    ),
+  );
+} else {
+  sections.push(
+    '### Messaging\n\nThe messaging benchmark runs on PostgreSQL only: set BENCH_DATABASE_URL to run it.\n',
+  );
+}
+
+/** Replaces the sections with the same titles in an earlier report (for --only), appending new ones. */
+function mergeSections(previous: string, fresh: readonly string[]): string {
+  const titleOf = (section: string) => (section.split('\n')[0] ?? '').replace(/ \(measured [0-9-]+\)$/, '');
+  const [head = '', ...old] = previous.split(/\n(?=### )/);
+  const merged = old.map((section) => `${section.trimEnd()}\n`);
+  for (const section of fresh) {
+    const at = merged.findIndex((existing) => titleOf(existing) === titleOf(section));
+    if (at === -1) merged.push(section);
+    else merged[at] = section;
+  }
+  return `${head.trimEnd()}\n\n${merged.join('\n')}`;
+}
+
+const target = new URL('../docs/performance.md', import.meta.url);
+if (ONLY && existsSync(target)) {
+  const report = mergeSections(readFileSync(target, 'utf8'), sections);
+  writeFileSync(target, report);
+  console.log(sections.join('\n'));
+  process.exit(attendanceAgrees ? 0 : 1);
+}
+
 const report = `# Performance
 
 Measured by \`npm run bench\`${LARGE ? ' --large' : ''} on ${new Date().toISOString().slice(0, 10)}, on ${describeMachine()}.
@@ -290,7 +344,7 @@ not the absolute number, when comparing machines. Re-run the benchmarks after a 
 could affect them and commit the new file.
 
 ${sections.join('\n')}`;
-writeFileSync(new URL('../docs/performance.md', import.meta.url), report);
+writeFileSync(target, report);
 console.log(report);
 if (!attendanceAgrees) {
   console.error('The attendance engine disagreed with a baseline or a full recompute: see above.');

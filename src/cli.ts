@@ -203,23 +203,24 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean })
   logger.info({ applied: migration.applied, database: describeDatabase(config) }, 'database ready');
   const seeded = await seedDemoIfEmpty(config, database, logger, options.demo && config.HOMEROOM_DEMO);
 
-  const [{ buildApp }, { createJobQueue }, { jobs }, { DEMO_PASSWORD, demoSignIns }] = await Promise.all([
-    import('./platform/http/app.ts'),
-    import('./platform/jobs/queue.ts'),
-    import('./jobs.ts'),
-    import('./demo/demo-district.ts'),
-  ]);
+  const [{ buildApp }, { createJobQueue }, { createJobs }, { DEMO_PASSWORD, demoSignIns }] =
+    await Promise.all([
+      import('./platform/http/app.ts'),
+      import('./platform/jobs/queue.ts'),
+      import('./jobs.ts'),
+      import('./demo/demo-district.ts'),
+    ]);
   let draining = false;
-  let queue: JobQueue | undefined;
   let refresher: Refresher | undefined;
+  // Every server enqueues (the outbox commits with its cause); only in-process workers also run jobs.
+  const queue: JobQueue = createJobQueue(database, logger, createJobs(config));
+  await queue.start();
   if (config.HOMEROOM_IN_PROCESS_WORKERS) {
-    queue = createJobQueue(database, logger, jobs);
-    await queue.start();
     await queue.work();
     const { startAttendanceRefresher } = await import('./attendance/attendance-refresher.ts');
     refresher = startAttendanceRefresher(database.db, logger);
   }
-  const app = await buildApp({ config, database, logger, isDraining: () => draining });
+  const app = await buildApp({ config, database, logger, queue, isDraining: () => draining });
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -229,7 +230,7 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean })
     draining = true;
     await app.close();
     await refresher?.stop();
-    await queue?.stop(config.SHUTDOWN_TIMEOUT_MS);
+    await queue.stop(config.SHUTDOWN_TIMEOUT_MS);
     await database.close();
   });
 
@@ -248,11 +249,11 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean })
 async function worker(config: Config, logger: Logger): Promise<void> {
   const database = await openConfiguredDatabase(config);
   await migrateToLatest(database.db);
-  const [{ createJobQueue }, { jobs }] = await Promise.all([
+  const [{ createJobQueue }, { createJobs }] = await Promise.all([
     import('./platform/jobs/queue.ts'),
     import('./jobs.ts'),
   ]);
-  const queue = createJobQueue(database, logger, jobs);
+  const queue = createJobQueue(database, logger, createJobs(config));
   await queue.start();
   await queue.work();
   const { startAttendanceRefresher } = await import('./attendance/attendance-refresher.ts');

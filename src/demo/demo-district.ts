@@ -58,6 +58,7 @@ export const DEMO_SOURCE_SYSTEM = 'riverside-sis';
 /** The tables of the district's structure (schools, calendars, sections, staff), in dependency order. */
 const STRUCTURE_TABLES = [
   'districts',
+  'messaging_settings',
   'school_years',
   'sessions',
   'schools',
@@ -104,6 +105,9 @@ export interface DemoSignIn {
   readonly email: string;
   readonly scope: string;
 }
+
+/** The number the demo district texts from (and families reply to). */
+export const DEMO_SMS_NUMBER = '+12175550100';
 
 const email = (local: string) => `${local}@${DEMO_EMAIL_DOMAIN}`;
 
@@ -208,6 +212,14 @@ function* generateStructure(plan: DistrictPlan, options: DemoOptions): Generator
         state_code: 'IL',
         source_id: 'org-district',
         is_demo: true,
+      },
+    ],
+    // A fictional (555-01xx) number: in dev mode nothing is sent, and replies arrive through the development outbox.
+    messaging_settings: [
+      {
+        district_id: d,
+        sms_number: DEMO_SMS_NUMBER,
+        email_from: `${DEMO_DISTRICT_NAME} Attendance <attendance@${DEMO_EMAIL_DOMAIN}>`,
       },
     ],
     school_years: [

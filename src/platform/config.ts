@@ -181,6 +181,60 @@ export const settings = {
     undefined,
     boolean,
   ),
+  MESSAGING_MODE: setting(
+    'dev: every message goes to the development outbox page and nothing leaves the server. live: SMS and voice go through Twilio and email through SMTP, as configured below (a channel without a provider fails visibly).',
+    'dev or live',
+    'dev',
+    oneOf('dev', 'live'),
+  ),
+  TWILIO_ACCOUNT_SID: setting(
+    'Twilio account SID for SMS and voice (live mode).',
+    'AC followed by 32 hexadecimal characters',
+    undefined,
+    (raw) => {
+      if (!/^AC[0-9a-f]{32}$/i.test(raw.trim())) throw new SettingError();
+      return raw.trim();
+    },
+  ),
+  TWILIO_AUTH_TOKEN: setting(
+    'Twilio auth token: signs API calls and verifies webhooks. Without it the server refuses every Twilio webhook.',
+    'a non-empty string',
+    undefined,
+    text,
+  ),
+  TWILIO_API_URL: setting(
+    "Twilio's REST API address (change only to point at a test double).",
+    'an http:// or https:// URL',
+    'https://api.twilio.com',
+    httpUrl,
+  ),
+  SMTP_URL: setting(
+    'Mail relay for email (live mode), with credentials if it needs them.',
+    'an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org:465',
+    undefined,
+    (raw) => {
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        throw new SettingError();
+      }
+      if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new SettingError();
+      return raw.trim();
+    },
+  ),
+  EMAIL_FROM: setting(
+    "Sender of email to families when a district has not set its own (e.g. 'Lincoln Schools <attendance@lincoln.example.org>').",
+    'a non-empty string',
+    'Homeroom <homeroom@localhost>',
+    text,
+  ),
+  MESSAGE_SEND_TIMEOUT_MS: setting(
+    'How long one call to a provider may take before its outcome counts as unclear (it is then reconciled, never blindly re-sent).',
+    'an integer number of milliseconds from 100 to 120000',
+    '15000',
+    integer(100, 120_000),
+  ),
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;

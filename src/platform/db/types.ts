@@ -195,6 +195,86 @@ export interface ImportRuns {
   message: string | null;
 }
 
+export interface InboundMessages {
+  district_id: string;
+  inbound_id: Generated<string>;
+  provider: string;
+  provider_message_id: string;
+  channel: string;
+  from_address: string;
+  to_address: string;
+  body: string;
+  contact_id: string | null;
+  intent: Generated<Json>;
+  handled_at: Timestamp | null;
+  handled_by: string | null;
+  received_at: GeneratedTimestamp;
+}
+
+export interface MessageAttempts {
+  district_id: string;
+  message_id: string;
+  attempt_no: number;
+  state: string;
+  provider: string;
+  started_at: GeneratedTimestamp;
+  finished_at: Timestamp | null;
+  provider_message_id: string | null;
+  http_status: number | null;
+  error_code: string | null;
+  error_detail: string | null;
+}
+
+export interface MessageStatusEvents {
+  district_id: string;
+  message_id: string;
+  status: string;
+  occurred_at: GeneratedTimestamp;
+  channel: string;
+  detail: Generated<Json>;
+}
+
+export interface Messages {
+  district_id: string;
+  message_id: Generated<string>;
+  dedupe_key: string;
+  contact_id: string;
+  student_id: string | null;
+  channel: string;
+  category: string;
+  template_key: string | null;
+  language: string;
+  to_address: string;
+  subject: string | null;
+  body: string;
+  status: Generated<string>;
+  not_before: GeneratedTimestamp;
+  attempts: Generated<number>;
+  provider: string | null;
+  provider_message_id: string | null;
+  error_code: string | null;
+  error_detail: string | null;
+  needs_staff: Generated<boolean>;
+  answered_by: string | null;
+  keypad_prompt: string | null;
+  unsubscribe_token: Generated<string>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface MessagingSettings {
+  district_id: string;
+  sms_number: string | null;
+  email_from: string | null;
+  quiet_start: Generated<string>;
+  quiet_end: Generated<string>;
+  school_day_start: Generated<string>;
+  school_day_end: Generated<string>;
+  weekly_budget_per_family: Generated<number>;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Periods {
   district_id: string;
   period_id: Generated<string>;
@@ -440,6 +520,11 @@ export interface DB {
   households: Households;
   import_errors: ImportErrors;
   import_runs: ImportRuns;
+  inbound_messages: InboundMessages;
+  message_attempts: MessageAttempts;
+  message_status_events: MessageStatusEvents;
+  messages: Messages;
+  messaging_settings: MessagingSettings;
   periods: Periods;
   school_years: SchoolYears;
   schools: Schools;

@@ -6,11 +6,17 @@
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAttendanceRoutes } from '../../attendance/attendance.routes.ts';
+import { registerDevOutboxRoutes } from '../../messaging/dev-outbox.routes.ts';
+import { registerMessagingRoutes } from '../../messaging/messaging.routes.ts';
+import { registerUnsubscribeRoutes } from '../../messaging/unsubscribe.routes.ts';
+import { registerWebhookRoutes } from '../../messaging/webhooks.routes.ts';
 import { registerSessionRoutes } from '../../staff/session.routes.ts';
+import { registerSignInPage } from '../../staff/sign-in.page.ts';
 import { isStaffRole, type StaffRole } from '../../staff/staff-principal.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connection.ts';
 import { type AppError, isAppError } from '../errors.ts';
+import type { JobSender } from '../jobs/job.ts';
 import type { Logger } from '../logger.ts';
 import { registerAuth } from './auth.ts';
 import { registerHomeRoutes } from './home.routes.ts';
@@ -43,6 +49,8 @@ export interface AppDependencies {
   readonly config: Config;
   readonly database: Database;
   readonly logger: Logger;
+  /** Enqueues jobs (messages to send); without it, routes that send answer 503. */
+  readonly queue?: JobSender;
   /** True once the process is stopping: /readyz answers 503 so the load balancer drains it. */
   readonly isDraining?: () => boolean;
 }
@@ -93,6 +101,15 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    // A person opening a page without a session is sent to sign in, then back.
+    if (
+      isAppError(error) &&
+      error.code === 'UNAUTHENTICATED' &&
+      request.method === 'GET' &&
+      request.headers.accept?.includes('text/html')
+    ) {
+      return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+    }
     if (isAppError(error)) {
       return reply
         .status(error.status)
@@ -146,5 +163,10 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerHomeRoutes(app, dependencies);
   registerSessionRoutes(app, dependencies);
   registerAttendanceRoutes(app, dependencies);
+  registerSignInPage(app);
+  registerMessagingRoutes(app, dependencies);
+  registerWebhookRoutes(app, dependencies);
+  registerUnsubscribeRoutes(app, dependencies);
+  registerDevOutboxRoutes(app, dependencies);
   return app;
 }

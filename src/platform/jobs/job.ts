@@ -4,12 +4,23 @@
  * idempotent, because pg-boss delivers at least once.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../logger.ts';
 
+/** Enqueues a job (inside `trx` when given, at or after `startAfter`); throws rather than drop it. */
+export interface JobSender {
+  send(
+    name: string,
+    payload: object,
+    options?: { trx?: Transaction<DB>; singletonKey?: string; startAfter?: Date },
+  ): Promise<string>;
+}
+
 export interface JobContext {
   readonly db: Kysely<DB>;
+  /** For a handler that schedules its own follow-up (a retry at the provider's Retry-After). */
+  readonly queue: JobSender;
   readonly logger: Logger;
   readonly jobId: string;
   /** Aborted when the job outlives its expiry or the worker stops: stop work and throw. */
@@ -23,6 +34,8 @@ export interface JobOptions {
   readonly retryBackoff: boolean;
   /** Longer than the handler's slowest outside call times its attempts. */
   readonly expireInSeconds: number;
+  /** Jobs fetched at once by a worker and handled concurrently (each settled on its own). */
+  readonly batchSize: number;
 }
 
 export interface JobDefinition<S extends TSchema = TSchema> {
@@ -39,6 +52,7 @@ export const DEFAULT_JOB_OPTIONS: JobOptions = {
   retryDelaySeconds: 10,
   retryBackoff: true,
   expireInSeconds: 300,
+  batchSize: 5,
 };
 
 /** Declares a job; the name must read `domain.verb-noun`. */

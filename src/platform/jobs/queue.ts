@@ -5,26 +5,20 @@
  * one-at-a-time session as the rest of the application.
  */
 import { Value } from '@sinclair/typebox/value';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { fromKysely, fromPglite, type PGliteLike, PgBoss } from 'pg-boss';
 import type { Database } from '../db/connection.ts';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../logger.ts';
-import type { JobDefinition } from './job.ts';
+import type { JobDefinition, JobSender } from './job.ts';
 
 export const JOB_SCHEMA = 'pgboss';
 
-export interface JobQueue {
+export interface JobQueue extends JobSender {
   /** Installs or upgrades pg-boss's schema and creates a queue per registered job. */
   start(): Promise<void>;
   /** Starts handling every registered job in this process. */
   work(): Promise<void>;
-  /** Enqueues a job; with `trx`, it commits or rolls back with that transaction. Never drops silently. */
-  send(
-    name: string,
-    payload: object,
-    options?: { trx?: Transaction<DB>; singletonKey?: string },
-  ): Promise<string>;
   /** Stops taking jobs, waits up to `timeoutMs` for running ones, then closes. */
   stop(timeoutMs: number): Promise<void>;
 }
@@ -65,7 +59,7 @@ export function createJobQueue(database: Database, logger: Logger, jobs: readonl
   boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
   let started = false;
 
-  return {
+  const queue: JobQueue = {
     async start() {
       await boss.start();
       started = true;
@@ -80,21 +74,48 @@ export function createJobQueue(database: Database, logger: Logger, jobs: readonl
     },
     async work() {
       for (const job of registry.values()) {
-        await boss.work<object>(job.name, async ([item]) => {
-          if (!item) return;
-          const payload = item.data as { v?: number };
-          if (payload.v !== job.version || !Value.Check(job.payload, payload)) {
-            throw new Error(
-              `Job ${job.name} ${item.id} has a payload that does not match version ${job.version}.`,
-            );
-          }
-          await job.handle(payload, {
-            db: database.db,
-            logger: logger.child({ job: job.name, jobId: item.id }),
-            jobId: item.id,
-            signal: item.signal,
-          });
-        });
+        // A batch per fetch, handled concurrently, each job settled on its own; while fetches
+        // come back full the worker fetches again at once instead of waiting for the next poll.
+        await boss.work<object>(
+          job.name,
+          {
+            batchSize: job.options.batchSize,
+            burstWhenBatchFull: job.options.batchSize > 1,
+            perJobResults: true,
+            pollingIntervalSeconds: 1,
+          },
+          async (items) =>
+            Promise.all(
+              items.map(async (item) => {
+                try {
+                  const payload = item.data as { v?: number };
+                  if (payload.v !== job.version || !Value.Check(job.payload, payload)) {
+                    throw new Error(
+                      `Job ${job.name} ${item.id} has a payload that does not match version ${job.version}.`,
+                    );
+                  }
+                  await job.handle(payload, {
+                    db: database.db,
+                    logger: logger.child({ job: job.name, jobId: item.id }),
+                    jobId: item.id,
+                    signal: item.signal,
+                    queue,
+                  });
+                  return { id: item.id, status: 'completed' as const };
+                } catch (error) {
+                  logger.warn(
+                    { err: error, job: job.name, jobId: item.id },
+                    'job failed; pg-boss retries it',
+                  );
+                  return {
+                    id: item.id,
+                    status: 'failed' as const,
+                    output: { message: (error as Error).message },
+                  };
+                }
+              }),
+            ),
+        );
       }
       logger.info(
         { jobs: [...registry.keys()] },
@@ -114,6 +135,7 @@ export function createJobQueue(database: Database, logger: Logger, jobs: readonl
       const id = await boss.send(name, data, {
         ...(options.trx ? { db: fromKysely(options.trx) } : {}),
         ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+        ...(options.startAfter ? { startAfter: options.startAfter } : {}),
       });
       // send() returns null when a throttle or singleton rule drops the job: never accept that silently.
       if (id === null)
@@ -125,6 +147,7 @@ export function createJobQueue(database: Database, logger: Logger, jobs: readonl
       await boss.stop({ graceful: true, timeout: timeoutMs, close: false });
     },
   };
+  return queue;
 }
 
 /** pg-boss over the application's Kysely pool, so it shares connections and type parsing. */

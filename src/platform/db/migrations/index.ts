@@ -7,10 +7,12 @@ import * as createFoundation from './2026-11-22T1600_create-foundation.ts';
 import * as attendanceEngine from './2026-11-23T1300_attendance-engine.ts';
 import * as staffSessions from './2026-11-23T1400_staff-sessions.ts';
 import * as importRuns from './2026-11-23T1500_import-runs.ts';
+import * as messaging from './2026-11-23T1600_messaging.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_create-foundation': createFoundation,
   '2026-11-23T1300_attendance-engine': attendanceEngine,
   '2026-11-23T1400_staff-sessions': staffSessions,
   '2026-11-23T1500_import-runs': importRuns,
+  '2026-11-23T1600_messaging': messaging,
 };

@@ -1,0 +1,161 @@
+/**
+ * A family's reply: kept once per provider id (a replayed webhook changes nothing), matched to
+ * the contact by their number, and read for intent. Opting out is the one intent applied at
+ * once (the law requires it): the contact's consent for the channel becomes opted_out and the
+ * one allowed confirmation is returned. START re-subscribes, HELP says who is writing and how to
+ * stop. Everything else — "she is sick", "he is at school", "we need help" — is stored as a
+ * suggestion with its evidence for staff to confirm, never applied silently.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../platform/db/types.ts';
+import { renderTemplate, type TemplateKey } from './content/templates.ts';
+import { type ReplyIntent, recogniseReply } from './intent/reply-intent.ts';
+import type { Channel } from './providers/provider.ts';
+import { setConsent } from './send-message.job.ts';
+
+export interface InboundReply {
+  readonly provider: string;
+  readonly providerMessageId: string;
+  readonly channel: Channel;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+}
+
+export interface InboundResult {
+  /** False when this provider id was already received (a replay): nothing else happened. */
+  readonly recorded: boolean;
+  readonly inboundId: string | null;
+  readonly districtId: string | null;
+  readonly contactId: string | null;
+  readonly intent: string;
+  /** The immediate answer to send back (opt-out confirmation, HELP), in the family's language. */
+  readonly reply: { readonly text: string; readonly language: string } | null;
+}
+
+interface ContactMatch {
+  contact_id: string;
+  preferred_language: string;
+}
+
+/** Which district a reply belongs to: the one whose number it was sent to. */
+async function districtForNumber(
+  db: Kysely<DB>,
+  to: string,
+): Promise<{ district_id: string; name: string } | undefined> {
+  const { rows } = await sql<{ district_id: string; name: string }>`
+    SELECT d.district_id, d.name FROM messaging_settings ms JOIN districts d USING (district_id)
+    WHERE ms.sms_number = ${to}`.execute(db);
+  return rows[0];
+}
+
+/** The keypad choices a call offers (the voice_keypad_prompt template reads them out). */
+export const KEYPAD_CHOICES: Readonly<Record<string, ReplyIntent>> = {
+  '1': {
+    intent: 'at_school',
+    evidence: [{ phrase: '1', language: 'keypad', meaning: 'my child is at school' }],
+  },
+  '2': {
+    intent: 'absence_reason',
+    barrier: 'health',
+    evidence: [{ phrase: '2', language: 'keypad', meaning: 'my child is sick' }],
+  },
+  '3': {
+    intent: 'help_request',
+    evidence: [{ phrase: '3', language: 'keypad', meaning: 'we need help from the school' }],
+  },
+  '9': { intent: 'opt_out', evidence: [{ phrase: '9', language: 'keypad', meaning: 'stop these calls' }] },
+};
+
+function keypadIntent(digits: string): ReplyIntent {
+  return KEYPAD_CHOICES[digits.trim()] ?? { intent: 'unknown', evidence: [] };
+}
+
+const CONFIRMATIONS: Partial<Record<string, TemplateKey>> = {
+  opt_out: 'opt_out_confirmation',
+  opt_in: 'opt_in_confirmation',
+  help_keyword: 'help_reply',
+};
+
+/** Records a reply and applies what must be applied at once (opt-out, opt-in). */
+export async function receiveReply(db: Kysely<DB>, reply: InboundReply): Promise<InboundResult> {
+  const district = await districtForNumber(db, reply.to);
+  if (!district) {
+    return {
+      recorded: false,
+      inboundId: null,
+      districtId: null,
+      contactId: null,
+      intent: 'unknown',
+      reply: null,
+    };
+  }
+  const intent = reply.channel === 'voice' ? keypadIntent(reply.body) : recogniseReply(reply.body);
+  return db.transaction().execute(async (trx) => {
+    const { rows: contacts } = await sql<ContactMatch>`
+      SELECT c.contact_id, c.preferred_language FROM contact_phones p
+      JOIN contacts c ON c.district_id = p.district_id AND c.contact_id = p.contact_id
+      WHERE p.district_id = ${district.district_id} AND p.phone_e164 = ${reply.from}
+      ORDER BY p.is_primary DESC, c.contact_id`.execute(trx);
+    const contact = contacts[0];
+    const inserted = await sql<{ inbound_id: string }>`
+      INSERT INTO inbound_messages (district_id, provider, provider_message_id, channel, from_address, to_address,
+        body, contact_id, intent, handled_at)
+      VALUES (${district.district_id}, ${reply.provider}, ${reply.providerMessageId}, ${reply.channel}, ${reply.from},
+        ${reply.to}, ${reply.body}, ${contact?.contact_id ?? null}, ${JSON.stringify(intent)},
+        ${intent.intent === 'opt_out' || intent.intent === 'opt_in' || intent.intent === 'help_keyword' ? sql`now()` : null})
+      ON CONFLICT (district_id, provider, provider_message_id) DO NOTHING
+      RETURNING inbound_id`.execute(trx);
+    const row = inserted.rows[0];
+    if (!row) {
+      return {
+        recorded: false,
+        inboundId: null,
+        districtId: district.district_id,
+        contactId: contact?.contact_id ?? null,
+        intent: intent.intent,
+        reply: null,
+      };
+    }
+    // Every number a family uses is theirs to stop: opt out each contact on this number.
+    if (intent.intent === 'opt_out' || intent.intent === 'opt_in') {
+      for (const match of contacts) {
+        await setConsent(
+          trx,
+          district.district_id,
+          match.contact_id,
+          reply.channel,
+          intent.intent === 'opt_out' ? 'opted_out' : 'granted',
+          `${reply.channel}_reply:${reply.providerMessageId}`,
+        );
+      }
+    }
+    const template = CONFIRMATIONS[intent.intent];
+    const language = contact?.preferred_language ?? intent.language ?? 'en';
+    const answer = template
+      ? renderTemplate(template, language, {
+          schoolName: district.name,
+          districtName: district.name,
+          schoolPhone: reply.to,
+        })
+      : null;
+    if (answer && contact) {
+      // The answer goes back in the webhook's response; it is kept in the conversation like any message.
+      await sql`
+        INSERT INTO messages (district_id, dedupe_key, contact_id, channel, category, template_key, language,
+          to_address, body, status, provider)
+        VALUES (${district.district_id}, ${`reply:${reply.provider}:${reply.providerMessageId}`}, ${contact.contact_id},
+          ${reply.channel}, 'reply', ${template ?? null}, ${answer.language}, ${reply.from}, ${answer.text}, 'accepted',
+          ${`${reply.provider}-reply`})
+        ON CONFLICT (district_id, dedupe_key) DO NOTHING`.execute(trx);
+    }
+    return {
+      recorded: true,
+      inboundId: row.inbound_id,
+      districtId: district.district_id,
+      contactId: contact?.contact_id ?? null,
+      intent: intent.intent,
+      reply: answer ? { text: answer.text, language: answer.language } : null,
+    };
+  });
+}

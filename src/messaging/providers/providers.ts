@@ -1,0 +1,36 @@
+/**
+ * Which provider carries each channel. In dev mode (the default) every channel goes to the
+ * development outbox and nothing leaves the server. In live mode SMS and voice go to Twilio
+ * and email to SMTP when those are configured; a channel without a provider has none (its
+ * messages fail visibly, never silently). Portal messages are stored in Homeroom either way.
+ */
+import type { Config } from '../../platform/config.ts';
+import { createDevProvider } from './dev.provider.ts';
+import type { ProviderRegistry } from './provider.ts';
+import { createSmtpProvider } from './smtp.provider.ts';
+import { createTwilioProvider } from './twilio.provider.ts';
+
+export function createProviders(config: Config): ProviderRegistry {
+  const portal = createDevProvider('portal');
+  if (config.MESSAGING_MODE === 'dev') {
+    const dev = createDevProvider('dev');
+    return { sms: dev, voice: dev, email: dev, portal };
+  }
+  const twilio =
+    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
+      ? createTwilioProvider({
+          accountSid: config.TWILIO_ACCOUNT_SID,
+          authToken: config.TWILIO_AUTH_TOKEN,
+          apiUrl: config.TWILIO_API_URL,
+          timeoutMs: config.MESSAGE_SEND_TIMEOUT_MS,
+        })
+      : null;
+  const email = config.SMTP_URL
+    ? createSmtpProvider({
+        url: config.SMTP_URL,
+        from: config.EMAIL_FROM,
+        timeoutMs: config.MESSAGE_SEND_TIMEOUT_MS,
+      })
+    : null;
+  return { sms: twilio, voice: twilio, email, portal };
+}
