@@ -37,6 +37,11 @@ Commands:
   import     Import data; every run is recorded (import_runs) with its rejected rows (import_errors).
              import oneroster DIR   a OneRoster 1.1 or 1.2 CSV folder with manifest.csv (and
                                     calendar.csv beside it, if present). Options: --district SLUG
+             import edfi DIR        a folder of Ed-Fi ODS/API JSON files (schools.json, sessions.json,
+                                    calendarDates.json, students.json, studentSchoolAssociations.json,
+                                    sections.json, student(School|Section)AttendanceEvents.json; JSON
+                                    arrays or NDJSON; docs/formats/edfi.md). Options: --district SLUG
+                                    --descriptor-map FILE.json (Ed-Fi descriptors to Homeroom values)
              import attendance FILE --format csv   attendance in Homeroom's CSV format
                                     (docs/formats/attendance-csv.md). Options: --mapping FILE.json
                                     --source-system NAME (default csv)  --district SLUG
@@ -373,7 +378,10 @@ async function demo(config: Config, logger: Logger, args: string[]): Promise<voi
   }
 }
 
-/** `homeroom import oneroster DIR | attendance FILE | errors RUN_ID FILE`; returns the exit code. */
+const IMPORT_USAGE =
+  'Usage: homeroom import oneroster DIR | homeroom import edfi DIR [--descriptor-map FILE.json] | homeroom import attendance FILE --format csv | homeroom import errors RUN_ID FILE.csv (see homeroom help).';
+
+/** `homeroom import oneroster DIR | edfi DIR | attendance FILE | errors RUN_ID FILE`; returns the exit code. */
 async function runImport(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -384,6 +392,7 @@ async function runImport(config: Config, args: string[]): Promise<number> {
       mapping: { type: 'string' },
       'source-system': { type: 'string' },
       'batch-size': { type: 'string' },
+      'descriptor-map': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -392,20 +401,40 @@ async function runImport(config: Config, args: string[]): Promise<number> {
   if (
     !kind ||
     !target ||
-    !['oneroster', 'attendance', 'errors'].includes(kind) ||
+    !['oneroster', 'edfi', 'attendance', 'errors'].includes(kind) ||
     (kind === 'errors' && !output)
   ) {
-    throw new UsageError(
-      'Usage: homeroom import oneroster DIR | homeroom import attendance FILE --format csv | homeroom import errors RUN_ID FILE.csv (see homeroom help).',
-    );
+    throw new UsageError(IMPORT_USAGE);
   }
   const batchSize = parseIntegerOption('batch-size', values['batch-size'], 5_000, 1, 100_000);
-  const { existsSync, readFileSync } = await import('node:fs');
+  const { existsSync, readFileSync, statSync } = await import('node:fs');
   if (kind !== 'errors' && !existsSync(target)) throw new UsageError(`There is no ${target}.`);
+  if (values['descriptor-map'] !== undefined && kind !== 'edfi')
+    throw new UsageError('--descriptor-map is for homeroom import edfi only.');
+  let descriptors: import('./import/edfi-descriptors.ts').Descriptors | undefined;
+  if (kind === 'edfi') {
+    if (!statSync(target).isDirectory())
+      throw new UsageError(
+        `${target} is not a folder: homeroom import edfi reads a folder of Ed-Fi JSON files.\n${IMPORT_USAGE}`,
+      );
+    const { Descriptors, parseEdFiMapping } = await import('./import/edfi-descriptors.ts');
+    const mapPath = values['descriptor-map'];
+    try {
+      descriptors = new Descriptors(
+        mapPath === undefined ? undefined : parseEdFiMapping(JSON.parse(readFileSync(mapPath, 'utf8'))),
+      );
+    } catch (error) {
+      throw new UsageError(
+        `--descriptor-map ${mapPath}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   let mapping: Record<string, string> | undefined;
   if (kind === 'attendance') {
     if ((values.format ?? 'csv') !== 'csv')
-      throw new UsageError(`--format ${values.format} is not supported yet: only csv (Ed-Fi arrives later).`);
+      throw new UsageError(
+        `--format ${values.format} is not supported yet: only csv (for Ed-Fi JSON, use homeroom import edfi DIR).`,
+      );
     const { parseColumnMapping } = await import('./import/attendance-import.ts');
     if (values.mapping) {
       try {
@@ -461,6 +490,18 @@ async function runImport(config: Config, args: string[]): Promise<number> {
         report = result.report;
         districtId = result.districtId;
         heading = `Imported the OneRoster roster in ${target} into ${result.districtName}${result.createdDistrict ? ' (a new district)' : ''}`;
+      } else if (kind === 'edfi') {
+        const { importEdFi } = await import('./import/edfi-import.ts');
+        const result = await importEdFi(database.db, {
+          directory: target,
+          districtSlug: values.district,
+          descriptors,
+          batchSize,
+          onProgress: progress,
+        });
+        report = result.report;
+        districtId = result.districtId;
+        heading = `Imported the Ed-Fi files in ${target} into ${result.districtName}${result.createdDistrict ? ' (a new district)' : ''}`;
       } else {
         districtId = await districtForImport(database, values.district);
         const { importAttendanceFile } = await import('./import/attendance-import.ts');

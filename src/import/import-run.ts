@@ -12,7 +12,7 @@ import type { DB, Json } from '../platform/db/types.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
-export type ImportKind = 'oneroster' | 'attendance_csv' | 'calendar_csv';
+export type ImportKind = 'oneroster' | 'attendance_csv' | 'calendar_csv' | 'edfi';
 
 export interface EntityCounts {
   created: number;
