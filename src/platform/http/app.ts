@@ -90,6 +90,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerAuth(app, { database: dependencies.database, publicUrl: config.PUBLIC_URL });
 
   await app.register(helmet, {
+    // Not helmet's no-referrer: with it Chromium sends "Origin: null" on this site's own form
+    // posts, which the cross-site check must refuse. same-origin still tells other sites nothing.
+    referrerPolicy: { policy: 'same-origin' },
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

@@ -31,12 +31,17 @@ function renderDistrict(district: DistrictOverview): SafeHtml {
   </li>`;
 }
 
-function renderSignIns(districts: readonly DistrictOverview[], password: string): SafeHtml | '' {
+function renderSignIns(
+  districts: readonly DistrictOverview[],
+  password: string,
+  devOutbox: boolean,
+): SafeHtml | '' {
   const demo = districts.find((district) => district.isDemo);
   if (!demo) return '';
   return html`<section aria-labelledby="sign-ins">
     <h2 id="sign-ins">Demo sign-ins</h2>
-    <p>Every demo account uses the password <code>${password}</code>. The staff app arrives in a coming release; these accounts are ready for it.</p>
+    <p>Every demo account uses the password <code>${password}</code>. <a href="/sign-in">Sign in</a> to use the API; the staff app's screens arrive in a coming release.</p>
+    ${devOutbox ? html`<p>Messages to families stay on this server: see them, and reply as a family, in the <a href="/dev/outbox">development outbox</a>.</p>` : ''}
     <table>
       <caption class="visually-hidden">One demo account for each role</caption>
       <thead><tr><th scope="col">Role</th><th scope="col">Email</th><th scope="col">Scope</th></tr></thead>
@@ -48,7 +53,11 @@ function renderSignIns(districts: readonly DistrictOverview[], password: string)
 }
 
 /** Renders the start page for the given districts. */
-export function renderHomePage(districts: readonly DistrictOverview[], demoPassword: string): string {
+export function renderHomePage(
+  districts: readonly DistrictOverview[],
+  demoPassword: string,
+  options: { devOutbox?: boolean } = {},
+): string {
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -72,7 +81,7 @@ export function renderHomePage(districts: readonly DistrictOverview[], demoPassw
           : html`<p class="empty">No district yet. Seed the demo with <code>npm run demo</code>, or import your district's data.</p>`
       }
     </section>
-    ${renderSignIns(districts, demoPassword)}
+    ${renderSignIns(districts, demoPassword, options.devOutbox ?? false)}
   </main>
   <footer>
     <p>Operators: <a href="/healthz">liveness</a> · <a href="/readyz">readiness</a> · <a href="/metrics">metrics</a></p>
@@ -85,7 +94,9 @@ export function renderHomePage(districts: readonly DistrictOverview[], demoPassw
 export function registerHomeRoutes(app: FastifyInstance, deps: AppDependencies): void {
   app.get('/', { config: { access: 'public' } }, async (_request, reply) => {
     const districts = await findDistrictOverviews(deps.database.db);
-    return reply.type('text/html; charset=utf-8').send(renderHomePage(districts, DEMO_PASSWORD));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(renderHomePage(districts, DEMO_PASSWORD, { devOutbox: deps.config.MESSAGING_MODE === 'dev' }));
   });
   app.get('/assets/home.css', { config: { access: 'public' } }, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(homeCss),
