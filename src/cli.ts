@@ -217,6 +217,8 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean })
     ]);
   let draining = false;
   let refresher: Refresher | undefined;
+  const { messagingWarnings } = await import('./messaging/providers/providers.ts');
+  for (const warning of messagingWarnings(config)) logger.warn(warning);
   // Every server enqueues (the outbox commits with its cause); only in-process workers also run jobs.
   const queue: JobQueue = createJobQueue(database, logger, createJobs(config));
   await queue.start();

@@ -153,6 +153,64 @@ describe(`messaging API (${testEngine()})`, () => {
     expect(flagged.some((phrase) => phrase.includes('truancy'))).toBe(true);
   });
 
+  it("keeps to the family's weekly budget for messages that can wait, while attendance alerts still go", async () => {
+    const studentId = await studentOutsideTeacherScope();
+    const guardian = await addGuardian(bench, { studentId });
+    await sql`UPDATE messaging_settings SET weekly_budget_per_family = 2 WHERE district_id = ${bench.districtId}`.execute(
+      db(),
+    );
+    try {
+      for (const key of ['budget-1', 'budget-2']) {
+        const ok = await send(admin, studentId, {
+          text: 'A note from school.',
+          contactIds: [guardian.contactId],
+          idempotencyKey: key,
+        });
+        expect(ok.json().messages).toHaveLength(1);
+      }
+      const over = await send(admin, studentId, {
+        text: 'One more note.',
+        contactIds: [guardian.contactId],
+        idempotencyKey: 'budget-3',
+      });
+      expect(over.json()).toMatchObject({
+        messages: [],
+        unreachable: [{ reason: expect.stringContaining('weekly budget is 2') }],
+      });
+      const alert = await send(admin, studentId, {
+        template: 'same_day_check_in',
+        category: 'attendance_alert',
+        contactIds: [guardian.contactId],
+      });
+      expect(alert.json().messages).toHaveLength(1);
+    } finally {
+      await sql`UPDATE messaging_settings SET weekly_budget_per_family = 5 WHERE district_id = ${bench.districtId}`.execute(
+        db(),
+      );
+      bench.queue.take();
+    }
+  });
+
+  it('stops one person sending in a loop: 429 with Retry-After once the hourly limit is reached (scenario 23)', async () => {
+    const studentId = await studentOutsideTeacherScope();
+    const guardian = await addGuardian(bench, { studentId });
+    const { rows } = await sql<{
+      user_id: string;
+    }>`SELECT user_id FROM staff_users WHERE email = 'teacher@riverside.example.org'`.execute(db());
+    const teacherId = rows[0]?.user_id as string;
+    await sql`INSERT INTO messages (district_id, dedupe_key, contact_id, channel, category, language, to_address, body, status, created_by)
+      SELECT ${bench.districtId}, 'loop:' || n, ${guardian.contactId}, 'sms', 'attendance_alert', 'en', ${guardian.phone}, 'loop', 'suppressed', ${teacherId}
+      FROM generate_series(1, 300) AS n`.execute(db());
+    const ownStudent = await sql<{ student_id: string }>`
+      SELECT se.student_id FROM section_enrolments se JOIN section_staff ss USING (district_id, section_id)
+      WHERE ss.user_id = ${teacherId} LIMIT 1`.execute(db());
+    const limited = await send(teacher, ownStudent.rows[0]?.student_id as string, { text: 'Hello again' });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('600');
+    expect(limited.json().error.message).toContain('300 messages in the last hour');
+    await sql`DELETE FROM messages WHERE dedupe_key LIKE 'loop:%'`.execute(db());
+  });
+
   it('lists failed messages for staff, and sends one again on request', async () => {
     const guardian = await addGuardian(bench);
     const messageId = await outboxMessage(bench, guardian);

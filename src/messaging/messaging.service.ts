@@ -62,6 +62,7 @@ interface StudentContext {
   quiet_end: string | null;
   school_day_start: string | null;
   school_day_end: string | null;
+  weekly_budget_per_family: number | null;
   absent_milli: number | null;
   days_attended: number | null;
   days_enrolled: number | null;
@@ -70,6 +71,8 @@ interface StudentContext {
 
 interface ContactRow {
   contact_id: string;
+  household_id: string | null;
+  recent_messages: number;
   first_name: string;
   last_name: string;
   preferred_language: string;
@@ -93,7 +96,7 @@ async function studentContext(
       span.school_name, span.year_end,
       ms.sms_number, ms.quiet_start::text AS quiet_start, ms.quiet_end::text AS quiet_end,
       ms.school_day_start::text AS school_day_start, ms.school_day_end::text AS school_day_end,
-      sa.absent_milli, sa.days_attended, sa.days_enrolled, sa.projected_current
+      ms.weekly_budget_per_family, sa.absent_milli, sa.days_attended, sa.days_enrolled, sa.projected_current
     FROM students s
     JOIN districts d ON d.district_id = s.district_id
     LEFT JOIN messaging_settings ms ON ms.district_id = s.district_id
@@ -113,7 +116,11 @@ async function studentContext(
 
 async function familyContacts(db: Kysely<DB>, districtId: string, studentId: string): Promise<ContactRow[]> {
   const { rows } = await sql<ContactRow>`
-    SELECT c.contact_id, c.first_name, c.last_name, c.preferred_language, c.preferred_channel, c.reads_text,
+    SELECT c.contact_id, c.household_id, c.first_name, c.last_name, c.preferred_language, c.preferred_channel, c.reads_text,
+      (SELECT count(*)::int FROM messages m JOIN contacts mc ON mc.district_id = m.district_id AND mc.contact_id = m.contact_id
+        WHERE m.district_id = c.district_id AND m.category <> 'reply' AND m.status <> 'suppressed'
+          AND m.created_at > now() - interval '7 days'
+          AND (m.contact_id = c.contact_id OR mc.household_id = c.household_id)) AS recent_messages,
       c.contact_window_start::text AS contact_window_start, c.contact_window_end::text AS contact_window_end,
       (SELECT p.phone_e164 FROM contact_phones p WHERE p.district_id = c.district_id AND p.contact_id = c.contact_id
         ORDER BY p.is_primary DESC, p.phone_type = 'mobile' DESC LIMIT 1) AS phone,
@@ -154,6 +161,11 @@ export function chooseChannel(
   };
 }
 
+/** Messages one staff member may send in an hour: a script looping on "send" stops here, not at the provider's bill. */
+export const STAFF_HOURLY_MESSAGE_LIMIT = 300;
+/** Messages a family gets in a week when the district has not set its own budget. */
+export const DEFAULT_WEEKLY_BUDGET = 5;
+
 /** Sends a message to a student's family (or the listed guardians) and returns what was planned. */
 export async function messageFamily(
   dependencies: { readonly db: Kysely<DB>; readonly queue: JobSender },
@@ -165,6 +177,16 @@ export async function messageFamily(
   const { db, queue } = dependencies;
   if (!(await isStudentVisible(db, principal, studentId)))
     throw new AppError('NOT_FOUND', { message: 'No such student.' });
+  const { rows: sentByMe } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM messages
+    WHERE district_id = ${principal.districtId} AND created_by = ${principal.userId}
+      AND created_at > now() - interval '1 hour'`.execute(db);
+  if ((sentByMe[0]?.n ?? 0) >= STAFF_HOURLY_MESSAGE_LIMIT) {
+    throw new AppError('RATE_LIMITED', {
+      message: `You have sent ${STAFF_HOURLY_MESSAGE_LIMIT} messages in the last hour, the most one person may send; try again later or ask an administrator.`,
+      details: { retryAfterSeconds: 600 },
+    });
+  }
   const student = await studentContext(db, principal.districtId, studentId);
   let contacts = await familyContacts(db, principal.districtId, studentId);
   if (request.contactIds) {
@@ -207,6 +229,16 @@ export async function messageFamily(
   await db.transaction().execute(async (trx) => {
     for (const contact of contacts) {
       const contactName = `${contact.first_name} ${contact.last_name}`;
+      const budget = student.weekly_budget_per_family ?? DEFAULT_WEEKLY_BUDGET;
+      // Attendance alerts always go (and count); other messages wait for the family's budget.
+      if (request.category !== 'attendance_alert' && contact.recent_messages >= budget) {
+        unreachable.push({
+          contactId: contact.contact_id,
+          contactName,
+          reason: `this family has had ${contact.recent_messages} messages in the last 7 days, the district's weekly budget is ${budget}`,
+        });
+        continue;
+      }
       const route = chooseChannel(contact);
       if ('reason' in route) {
         unreachable.push({ contactId: contact.contact_id, contactName, reason: route.reason });

@@ -75,6 +75,50 @@ describe(`sending (${testEngine()})`, () => {
     expect(state.attempts.map((attempt) => attempt.state)).toEqual(['retryable', 'accepted']);
   });
 
+  it('fans out under a provider rate limit: every 429 retried no sooner than Retry-After, all sent, none twice (scenario 2)', async () => {
+    bench.queue.take();
+    bench.fake.callbackStatuses([]);
+    bench.fake.rateLimitAbove(15);
+    // A short backoff, so Retry-After (1 s from the fake) is what decides the wait.
+    const fastRetries = { retryBaseMs: 50, maxAttempts: 20 };
+    try {
+      const outbox = await Promise.all(Array.from({ length: 60 }, () => newSms()));
+      const ids = outbox.map((item) => item.messageId);
+      for (let start = 0; start < ids.length; start += 20) {
+        await Promise.all(ids.slice(start, start + 20).map((id) => bench.run(id, fastRetries)));
+      }
+      let limited = 0;
+      for (let round = 0; round < 20 && bench.queue.jobs.length > 0; round += 1) {
+        const due = bench.queue.take();
+        limited += due.length;
+        const latest = Math.max(...due.map((job) => job.startAfter?.getTime() ?? 0));
+        // Wait as the queue would: no retry before its time.
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, latest - Date.now())));
+        await Promise.all(due.map((job) => bench.run(job.payload.messageId, fastRetries)));
+      }
+      expect(limited).toBeGreaterThan(0);
+      for (const item of outbox) expect(accepted(item.body)).toBe(1);
+      const { rows } = await sql<{
+        status: string;
+        n: number;
+      }>`SELECT status, count(*)::int AS n FROM messages
+        WHERE district_id = ${bench.districtId} AND message_id IN (${sql.join(ids)}) GROUP BY status`.execute(
+        bench.database.db,
+      );
+      expect(rows).toEqual([{ status: 'accepted', n: 60 }]);
+      const early = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM message_attempts a JOIN message_attempts b
+          ON b.district_id = a.district_id AND b.message_id = a.message_id AND b.attempt_no = a.attempt_no + 1
+        WHERE a.message_id IN (${sql.join(ids)}) AND a.http_status = 429 AND b.started_at < a.finished_at + interval '1 second'`.execute(
+        bench.database.db,
+      );
+      expect(early.rows[0]?.n).toBe(0);
+    } finally {
+      bench.fake.rateLimitAbove(null);
+      bench.fake.callbackStatuses(['sent', 'delivered']);
+    }
+  }, 60_000);
+
   it('backs off exponentially with jitter when the provider gives no Retry-After', () => {
     const policy = DEFAULT_SEND_POLICY;
     expect(retryDelayMs(1, policy, () => 0.5)).toBe(30_000);

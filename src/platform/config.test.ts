@@ -62,6 +62,18 @@ describe('loadConfig', () => {
     expect(problems[0]).toContain(form);
   });
 
+  it('refuses half a Twilio configuration, naming both variables', () => {
+    const problems = problemsOf({ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` });
+    expect(problems).toEqual([
+      expect.stringContaining('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together'),
+    ]);
+    expect(problemsOf({ TWILIO_AUTH_TOKEN: 'secret' })).toHaveLength(1);
+    expect(
+      loadConfig({ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'secret' })
+        .TWILIO_AUTH_TOKEN,
+    ).toBe('secret');
+  });
+
   it('reports every wrong variable at once', () => {
     const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'y', DATABASE_URL: 'z' });
     expect(problems.map((problem) => problem.split('=')[0])).toEqual(['DATABASE_URL', 'PORT', 'LOG_LEVEL']);

@@ -285,6 +285,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       problems.push(`${name}=${JSON.stringify(source)} is not valid: expected ${definition.form}.`);
     }
   }
+  // Settings that only make sense together.
+  if ((values.TWILIO_ACCOUNT_SID === undefined) !== (values.TWILIO_AUTH_TOKEN === undefined)) {
+    problems.push(
+      'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together: set both to send SMS and calls through Twilio, or neither.',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = values as ParsedSettings;
   return Object.freeze({

@@ -34,3 +34,20 @@ export function createProviders(config: Config): ProviderRegistry {
     : null;
   return { sms: twilio, voice: twilio, email, portal };
 }
+
+/** What an operator should know about the messaging setup at start-up (empty when all is well). */
+export function messagingWarnings(config: Config): string[] {
+  if (config.MESSAGING_MODE === 'dev') return [];
+  const warnings: string[] = [];
+  if (!config.TWILIO_AUTH_TOKEN) {
+    warnings.push(
+      'MESSAGING_MODE=live without TWILIO_AUTH_TOKEN: SMS and calls have no provider (their messages fail for staff to see) and every Twilio webhook is refused with 503.',
+    );
+  }
+  if (!config.SMTP_URL) {
+    warnings.push(
+      'MESSAGING_MODE=live without SMTP_URL: email has no provider (email messages fail for staff to see).',
+    );
+  }
+  return warnings;
+}

@@ -114,6 +114,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     }
     if (isAppError(error)) {
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return reply
         .status(error.status)
         .send({ error: { code: error.code, message: error.message, ...error.details } });
