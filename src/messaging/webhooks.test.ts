@@ -121,6 +121,7 @@ describe(`status callbacks (${testEngine()})`, () => {
     const publicUrl = 'https://homeroom.example.org';
     const proxied = await buildApp({
       config: loadConfig({
+        TWILIO_ACCOUNT_SID: bench.fake.accountSid,
         TWILIO_AUTH_TOKEN: bench.fake.authToken,
         PUBLIC_URL: publicUrl,
         TRUST_PROXY: 'true',
