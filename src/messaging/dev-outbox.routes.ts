@@ -25,6 +25,8 @@ interface OutboxItem {
   channel: string;
   language: string | null;
   body: string;
+  /** Out: what staff wrote, when body is its translation. In: the reply's translation for staff. */
+  other_text: string | null;
   status: string;
   at: Date;
   intent: { intent?: string; barrier?: string; evidence?: { phrase: string }[] } | null;
@@ -43,6 +45,7 @@ function renderItem(item: OutboxItem): SafeHtml {
     <p class="meta">${item.direction === 'out' ? html`To <strong>${item.contact_name}</strong> (${item.address})` : html`From <strong>${item.contact_name}</strong> (${item.address})`}
       · ${item.channel.toUpperCase()} · ${when.format(item.at)} UTC · <span class="status">${item.status}</span></p>
     <p class="body" ${lang ? html`lang="${lang}" dir="${RTL.has(lang) ? 'rtl' : 'ltr'}"` : ''}>${item.body}</p>
+    ${item.other_text ? html`<p class="meta">${item.direction === 'out' ? 'Written by staff as' : 'Machine translation'}: <span lang="en">${item.other_text}</span></p>` : ''}
     ${intent}
     ${
       item.direction === 'out' && item.channel === 'sms'
@@ -73,13 +76,14 @@ export function registerDevOutboxRoutes(app: FastifyInstance, { config, database
         const { rows } = await sql<OutboxItem>`
           SELECT * FROM (
             SELECT 'out' AS direction, m.message_id AS id, c.first_name || ' ' || c.last_name AS contact_name,
-              m.to_address AS address, m.channel, m.language, m.body, m.status, m.created_at AS at, NULL::jsonb AS intent
+              m.to_address AS address, m.channel, m.language, m.body, m.original_body AS other_text, m.status,
+              m.created_at AS at, NULL::jsonb AS intent
             FROM messages m JOIN contacts c ON c.district_id = m.district_id AND c.contact_id = m.contact_id
             WHERE m.district_id = ${districtId}
               AND EXISTS (SELECT 1 FROM student_contacts sc WHERE sc.district_id = m.district_id AND sc.contact_id = m.contact_id AND ${visible})
             UNION ALL
             SELECT 'in', i.inbound_id, c.first_name || ' ' || c.last_name, i.from_address, i.channel, c.preferred_language,
-              i.body, CASE WHEN i.handled_at IS NULL THEN 'open' ELSE 'handled' END, i.received_at, i.intent
+              i.body, i.translated_body, CASE WHEN i.handled_at IS NULL THEN 'open' ELSE 'handled' END, i.received_at, i.intent
             FROM inbound_messages i JOIN contacts c ON c.district_id = i.district_id AND c.contact_id = i.contact_id
             WHERE i.district_id = ${districtId}
               AND EXISTS (SELECT 1 FROM student_contacts sc WHERE sc.district_id = i.district_id AND sc.contact_id = i.contact_id AND ${visible})

@@ -8,10 +8,12 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
+import type { JobSender } from '../platform/jobs/job.ts';
 import { renderTemplate, type TemplateKey } from './content/templates.ts';
 import { type ReplyIntent, recogniseReply } from './intent/reply-intent.ts';
 import type { Channel } from './providers/provider.ts';
 import { setConsent } from './send-message.job.ts';
+import { TRANSLATE_REPLY } from './translate-reply.job.ts';
 
 export interface InboundReply {
   readonly provider: string;
@@ -77,8 +79,15 @@ const CONFIRMATIONS: Partial<Record<string, TemplateKey>> = {
   help_keyword: 'help_reply',
 };
 
-/** Records a reply and applies what must be applied at once (opt-out, opt-in). */
-export async function receiveReply(db: Kysely<DB>, reply: InboundReply): Promise<InboundResult> {
+/**
+ * Records a reply and applies what must be applied at once (opt-out, opt-in). With `translate`,
+ * a job to translate it for staff is enqueued in the same transaction.
+ */
+export async function receiveReply(
+  db: Kysely<DB>,
+  reply: InboundReply,
+  options: { translate?: JobSender } = {},
+): Promise<InboundResult> {
   const district = await districtForNumber(db, reply.to);
   if (!district) {
     return {
@@ -139,6 +148,13 @@ export async function receiveReply(db: Kysely<DB>, reply: InboundReply): Promise
           schoolPhone: reply.to,
         })
       : null;
+    if (options.translate && reply.channel !== 'voice') {
+      await options.translate.send(
+        TRANSLATE_REPLY,
+        { districtId: district.district_id, inboundId: row.inbound_id },
+        { trx },
+      );
+    }
     if (answer && contact) {
       // The answer goes back in the webhook's response; it is kept in the conversation like any message.
       await sql`

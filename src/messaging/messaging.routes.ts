@@ -17,6 +17,7 @@ import { TEMPLATE_KEYS } from './content/templates.ts';
 import { checkTone } from './content/tone-check.ts';
 import { messageFamily } from './messaging.service.ts';
 import { SEND_MESSAGE } from './send-message.job.ts';
+import { createTranslator } from './translation.ts';
 
 /** Who talks with families. Analysts never see a message. */
 export const MESSAGE_SENDERS: readonly StaffRole[] = [
@@ -78,6 +79,7 @@ function numbersAsNumbers(values: Readonly<Record<string, string>>): Record<stri
 
 export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppDependencies): void {
   const db = dependencies.database.db;
+  const translator = createTranslator(dependencies.config);
 
   app.post<{ Params: Static<typeof StudentParams>; Body: Static<typeof SendBody> }>(
     '/api/students/:studentId/messages',
@@ -94,7 +96,7 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
         throw new AppError('UNAVAILABLE', {
           message: 'The job queue is not running, so nothing can be sent.',
         });
-      const result = await messageFamily({ db, queue }, request.staff, request.params.studentId, {
+      const result = await messageFamily({ db, queue, translator }, request.staff, request.params.studentId, {
         content: body.template
           ? { template: body.template, ...(body.values ? { values: numbersAsNumbers(body.values) } : {}) }
           : { text: body.text ?? '', ...(body.subject ? { subject: body.subject } : {}) },
@@ -117,8 +119,8 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
       const { rows } = await sql<Record<string, unknown>>`
         SELECT * FROM (
           SELECT 'out' AS direction, m.message_id AS id, m.contact_id, c.first_name || ' ' || c.last_name AS contact_name,
-            m.channel, m.category, m.language, m.body, m.status, m.error_code, m.answered_by, m.not_before,
-            m.created_at AS at, NULL::jsonb AS intent,
+            m.channel, m.category, m.language, m.body, m.original_body AS other_text, m.status, m.error_code,
+            m.answered_by, m.not_before, m.created_at AS at, NULL::jsonb AS intent,
             (SELECT json_agg(json_build_object('status', e.status, 'at', e.occurred_at) ORDER BY e.occurred_at)
               FROM message_status_events e WHERE e.district_id = m.district_id AND e.message_id = m.message_id) AS evidence
           FROM messages m JOIN contacts c ON c.district_id = m.district_id AND c.contact_id = m.contact_id
@@ -126,7 +128,8 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
             SELECT contact_id FROM student_contacts WHERE district_id = ${districtId} AND student_id = ${studentId})
           UNION ALL
           SELECT 'in', i.inbound_id, i.contact_id, c.first_name || ' ' || c.last_name, i.channel, NULL, NULL, i.body,
-            CASE WHEN i.handled_at IS NULL THEN 'open' ELSE 'handled' END, NULL, NULL, NULL, i.received_at, i.intent, NULL
+            i.translated_body, CASE WHEN i.handled_at IS NULL THEN 'open' ELSE 'handled' END, NULL, NULL, NULL,
+            i.received_at, i.intent, NULL
           FROM inbound_messages i JOIN contacts c ON c.district_id = i.district_id AND c.contact_id = i.contact_id
           WHERE i.district_id = ${districtId} AND i.contact_id IN (
             SELECT contact_id FROM student_contacts WHERE district_id = ${districtId} AND student_id = ${studentId})
@@ -204,7 +207,7 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
     async (request) => {
       const districtId = request.staff.districtId;
       const { rows } = await sql<Record<string, unknown>>`
-        SELECT i.inbound_id, i.channel, i.from_address, i.body, i.intent, i.received_at, i.contact_id,
+        SELECT i.inbound_id, i.channel, i.from_address, i.body, i.translated_body, i.intent, i.received_at, i.contact_id,
           c.first_name || ' ' || c.last_name AS contact_name,
           (SELECT json_agg(json_build_object('studentId', s.student_id, 'name', s.first_name || ' ' || s.last_name))
             FROM student_contacts sc JOIN students s ON s.district_id = sc.district_id AND s.student_id = sc.student_id

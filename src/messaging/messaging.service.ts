@@ -11,10 +11,12 @@ import { AppError } from '../platform/errors.ts';
 import type { JobSender } from '../platform/jobs/job.ts';
 import type { StaffPrincipal } from '../staff/staff-principal.ts';
 import { isStudentVisible } from '../staff/student-scope.ts';
+import { type LanguageCode, resolveLanguage } from './content/languages.ts';
 import { renderTemplate, type TemplateKey, templateVariables } from './content/templates.ts';
 import { enqueueMessage } from './outbox.ts';
 import type { Channel } from './providers/provider.ts';
 import { earliestSendTime, type MessageCategory, type SendWindowRules } from './send-window.ts';
+import type { Translator } from './translation.ts';
 
 export type MessageContent =
   | { readonly template: TemplateKey; readonly values?: Readonly<Record<string, string | number>> }
@@ -38,6 +40,10 @@ export interface PlannedMessage {
   readonly language: string;
   readonly notBefore: string;
   readonly body: string;
+  /** What staff wrote, when `body` is its machine translation. */
+  readonly originalBody?: string;
+  /** 'failed': translation was on but did not work, so the family gets the original words. */
+  readonly translation?: 'machine' | 'failed';
 }
 
 export interface FamilyMessageResult {
@@ -168,7 +174,11 @@ export const DEFAULT_WEEKLY_BUDGET = 5;
 
 /** Sends a message to a student's family (or the listed guardians) and returns what was planned. */
 export async function messageFamily(
-  dependencies: { readonly db: Kysely<DB>; readonly queue: JobSender },
+  dependencies: {
+    readonly db: Kysely<DB>;
+    readonly queue: JobSender;
+    readonly translator?: Translator | null;
+  },
   principal: StaffPrincipal,
   studentId: string,
   request: FamilyMessageRequest,
@@ -222,6 +232,22 @@ export async function messageFamily(
       });
     }
   }
+  // Staff's own words in each family language, translated before the transaction (a slow
+  // translation service must not hold it open). No translator: the words go as written.
+  const translations = new Map<LanguageCode, string | null>();
+  if ('text' in request.content && dependencies.translator) {
+    for (const language of new Set(contacts.map((contact) => resolveLanguage(contact.preferred_language)))) {
+      if (language === 'en') continue;
+      try {
+        translations.set(
+          language,
+          (await dependencies.translator.translate(request.content.text, { from: 'en', to: language })).text,
+        );
+      } catch {
+        translations.set(language, null);
+      }
+    }
+  }
   const key = request.idempotencyKey ?? randomUUID();
   const planned: PlannedMessage[] = [];
   const unreachable: { contactId: string; contactName: string; reason: string }[] = [];
@@ -248,6 +274,8 @@ export async function messageFamily(
       let subject: string | null = null;
       let language = contact.preferred_language;
       let keypadPrompt: string | null = null;
+      let originalBody: string | null = null;
+      let translation: 'machine' | 'failed' | undefined;
       if ('template' in request.content) {
         const rendered = renderTemplate(request.content.template, contact.preferred_language, values);
         body = rendered.text;
@@ -258,10 +286,20 @@ export async function messageFamily(
         if (route.channel === 'voice')
           keypadPrompt = renderTemplate('voice_keypad_prompt', language, values).text;
       } else {
-        // Staff wrote it in their own words; it goes as written (translation is a provider's job, off by default).
+        // Staff's own words: in the family's language when a translator is on, the original kept beside it.
         body = request.content.text;
         subject = request.content.subject ?? `${values.schoolName}`;
         language = 'en';
+        const target = resolveLanguage(contact.preferred_language);
+        const translated = translations.get(target);
+        if (translated) {
+          originalBody = body;
+          body = translated;
+          language = target;
+          translation = 'machine';
+        } else if (translated === null) {
+          translation = 'failed';
+        }
       }
       const rules: SendWindowRules = {
         timeZone: student.time_zone,
@@ -290,6 +328,7 @@ export async function messageFamily(
         keypadPrompt,
         notBefore,
         createdBy: principal.userId,
+        ...(originalBody ? { originalBody, originalLanguage: 'en' } : {}),
       });
       planned.push({
         messageId,
@@ -300,6 +339,8 @@ export async function messageFamily(
         language,
         notBefore: notBefore.toISOString(),
         body,
+        ...(originalBody ? { originalBody } : {}),
+        ...(translation ? { translation } : {}),
       });
     }
     await sql`

@@ -27,6 +27,9 @@ export interface NewMessage {
   readonly keypadPrompt?: string | null;
   readonly notBefore: Date;
   readonly createdBy?: string | null;
+  /** What staff wrote, when `body` is its machine translation. */
+  readonly originalBody?: string | null;
+  readonly originalLanguage?: string | null;
 }
 
 /** Adds a message to the outbox and enqueues its send; `created` is false when the dedupe key already existed. */
@@ -37,10 +40,11 @@ export async function enqueueMessage(
 ): Promise<{ messageId: string; created: boolean }> {
   const { rows } = await sql<{ message_id: string }>`
     INSERT INTO messages (district_id, dedupe_key, contact_id, student_id, channel, category, template_key,
-      language, to_address, subject, body, keypad_prompt, not_before, created_by)
+      language, to_address, subject, body, keypad_prompt, not_before, created_by, original_body, original_language)
     VALUES (${message.districtId}, ${message.dedupeKey}, ${message.contactId}, ${message.studentId},
       ${message.channel}, ${message.category}, ${message.templateKey}, ${message.language}, ${message.toAddress},
-      ${message.subject}, ${message.body}, ${message.keypadPrompt ?? null}, ${message.notBefore}, ${message.createdBy ?? null})
+      ${message.subject}, ${message.body}, ${message.keypadPrompt ?? null}, ${message.notBefore}, ${message.createdBy ?? null},
+      ${message.originalBody ?? null}, ${message.originalLanguage ?? null})
     ON CONFLICT (district_id, dedupe_key) DO NOTHING
     RETURNING message_id`.execute(trx);
   const created = rows[0];

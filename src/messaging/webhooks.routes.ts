@@ -62,8 +62,13 @@ function messageIds(request: FastifyRequest): { districtId: string; messageId: s
   return { districtId, messageId };
 }
 
-export function registerWebhookRoutes(app: FastifyInstance, { config, database }: AppDependencies): void {
+export function registerWebhookRoutes(
+  app: FastifyInstance,
+  { config, database, queue }: AppDependencies,
+): void {
   const db = database.db;
+  // Replies are translated for staff only when a translation provider is configured.
+  const translate = config.TRANSLATION_PROVIDER !== 'off' && queue ? { translate: queue } : {};
 
   /** Refuses the request unless Twilio signed it with our token. */
   function verify(request: FastifyRequest): Form {
@@ -141,14 +146,18 @@ export function registerWebhookRoutes(app: FastifyInstance, { config, database }
       if (!sid || !from || !to) {
         throw new AppError('INVALID_INPUT', { message: 'An inbound message needs MessageSid, From and To.' });
       }
-      const result = await receiveReply(db, {
-        provider: 'twilio',
-        providerMessageId: sid,
-        channel: 'sms',
-        from,
-        to,
-        body: field(form, 'Body') ?? '',
-      });
+      const result = await receiveReply(
+        db,
+        {
+          provider: 'twilio',
+          providerMessageId: sid,
+          channel: 'sms',
+          from,
+          to,
+          body: field(form, 'Body') ?? '',
+        },
+        translate,
+      );
       return twiml(reply, result.reply ? `<Message>${escapeXml(result.reply.text)}</Message>` : '');
     });
 

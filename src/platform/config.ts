@@ -235,6 +235,24 @@ export const settings = {
     '15000',
     integer(100, 120_000),
   ),
+  TRANSLATION_PROVIDER: setting(
+    "Machine translation of staff's own words into a family's language and of families' replies for staff: off, a LibreTranslate-compatible server, or Google Cloud Translation. Off sends nothing anywhere; the original is always kept and shown.",
+    'off, libretranslate or google',
+    'off',
+    oneOf('off', 'libretranslate', 'google'),
+  ),
+  TRANSLATION_URL: setting(
+    'Address of the LibreTranslate-compatible server (TRANSLATION_PROVIDER=libretranslate), e.g. one the district runs itself.',
+    'an http:// or https:// URL',
+    undefined,
+    httpUrl,
+  ),
+  TRANSLATION_API_KEY: setting(
+    'API key for the translation provider (required for google; optional for LibreTranslate).',
+    'a non-empty string',
+    undefined,
+    text,
+  ),
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;
@@ -290,6 +308,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     problems.push(
       'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together: set both to send SMS and calls through Twilio, or neither.',
     );
+  }
+  if (values.TRANSLATION_PROVIDER === 'libretranslate' && values.TRANSLATION_URL === undefined) {
+    problems.push('TRANSLATION_PROVIDER=libretranslate needs TRANSLATION_URL (the server to call).');
+  }
+  if (values.TRANSLATION_PROVIDER === 'google' && values.TRANSLATION_API_KEY === undefined) {
+    problems.push('TRANSLATION_PROVIDER=google needs TRANSLATION_API_KEY.');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = values as ParsedSettings;

@@ -209,6 +209,9 @@ export interface InboundMessages {
   handled_at: Timestamp | null;
   handled_by: string | null;
   received_at: GeneratedTimestamp;
+  translated_body: string | null;
+  translated_language: string | null;
+  translation_provider: string | null;
 }
 
 export interface MessageAttempts {
@@ -261,6 +264,8 @@ export interface Messages {
   created_by: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  original_body: string | null;
+  original_language: string | null;
 }
 
 export interface MessagingSettings {
