@@ -5,7 +5,7 @@
  * before `sent` ends `delivered`. Both happen in one transaction, so five concurrent copies of
  * one callback make exactly one transition.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
 
 export type DeliveryStatus = 'accepted' | 'sent' | 'delivered' | 'undelivered' | 'failed';
@@ -67,6 +67,23 @@ export function fromTwilioCallStatus(
   }
 }
 
+/**
+ * Records that a message reached a status, once (the first time wins; a repeat inserts nothing).
+ * Returns whether this call recorded it.
+ */
+export async function recordStatusEvent(
+  db: Kysely<DB> | Transaction<DB>,
+  message: { readonly district_id: string; readonly message_id: string; readonly channel: string },
+  status: string,
+  detail: Readonly<Record<string, unknown>>,
+): Promise<boolean> {
+  const inserted = await sql`
+    INSERT INTO message_status_events (district_id, message_id, status, channel, detail)
+    VALUES (${message.district_id}, ${message.message_id}, ${status}, ${message.channel}, ${JSON.stringify(detail)})
+    ON CONFLICT DO NOTHING`.execute(db);
+  return Number(inserted.numAffectedRows ?? 0) > 0;
+}
+
 export interface StatusReport {
   readonly districtId: string;
   readonly messageId: string;
@@ -88,12 +105,17 @@ export async function applyDeliveryStatus(db: Kysely<DB>, report: StatusReport):
     if (!found) return false;
     // A callback for a different provider id than the one we kept is not about this message.
     if (found.provider_message_id && found.provider_message_id !== report.providerMessageId) return false;
-    const inserted = await sql`
-      INSERT INTO message_status_events (district_id, message_id, status, channel, detail)
-      VALUES (${report.districtId}, ${report.messageId}, ${report.status}, ${found.channel},
-        ${JSON.stringify({ providerMessageId: report.providerMessageId, errorCode: report.errorCode ?? null, answeredBy: report.answeredBy ?? null })})
-      ON CONFLICT DO NOTHING`.execute(trx);
-    if (Number(inserted.numAffectedRows ?? 0) === 0) return false;
+    const recorded = await recordStatusEvent(
+      trx,
+      { district_id: report.districtId, message_id: report.messageId, channel: found.channel },
+      report.status,
+      {
+        providerMessageId: report.providerMessageId,
+        errorCode: report.errorCode ?? null,
+        answeredBy: report.answeredBy ?? null,
+      },
+    );
+    if (!recorded) return false;
     const bad = report.status === 'undelivered' || report.status === 'failed';
     await sql`
       UPDATE messages SET

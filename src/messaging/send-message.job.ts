@@ -23,6 +23,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
 import { defineJob, type JobContext, type JobDefinition, type JobSender } from '../platform/jobs/job.ts';
 import { speechLanguageOf } from './content/languages.ts';
+import { recordStatusEvent } from './delivery-status.ts';
 import type { Channel, OutboundMessage, ProviderRegistry, SendOutcome } from './providers/provider.ts';
 
 export const SEND_MESSAGE = 'messaging.send-message';
@@ -172,11 +173,7 @@ export async function recordAccepted(
       status = CASE WHEN message_status_rank(status) < message_status_rank(${status}) THEN ${status} ELSE status END,
       error_code = NULL, error_detail = NULL, updated_at = now()
     WHERE district_id = ${message.district_id} AND message_id = ${message.message_id}`.execute(db);
-  await sql`
-    INSERT INTO message_status_events (district_id, message_id, status, channel, detail)
-    VALUES (${message.district_id}, ${message.message_id}, ${status}, ${message.channel},
-            ${JSON.stringify({ provider, providerMessageId })})
-    ON CONFLICT DO NOTHING`.execute(db);
+  await recordStatusEvent(db, message, status, { provider, providerMessageId });
 }
 
 /** Ends a message for good: failed (with the reason, on the staff list) or suppressed. */
@@ -193,11 +190,7 @@ async function finish(
       needs_staff = ${needsStaff}, updated_at = now()
     WHERE district_id = ${message.district_id} AND message_id = ${message.message_id}
       AND status NOT IN ('accepted', 'sent', 'delivered', 'undelivered', 'failed', 'suppressed')`.execute(db);
-  await sql`
-    INSERT INTO message_status_events (district_id, message_id, status, channel, detail)
-    VALUES (${message.district_id}, ${message.message_id}, ${status}, ${message.channel},
-            ${JSON.stringify({ code, detail })})
-    ON CONFLICT DO NOTHING`.execute(db);
+  await recordStatusEvent(db, message, status, { code, detail });
 }
 
 async function schedule(
