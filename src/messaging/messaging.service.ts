@@ -15,7 +15,12 @@ import { type LanguageCode, resolveLanguage } from './content/languages.ts';
 import { renderTemplate, type TemplateKey, templateVariables } from './content/templates.ts';
 import { enqueueMessage } from './outbox.ts';
 import type { Channel } from './providers/provider.ts';
-import { earliestSendTime, type MessageCategory, type SendWindowRules } from './send-window.ts';
+import {
+  earliestSendTime,
+  endOfLocalDay,
+  type MessageCategory,
+  type SendWindowRules,
+} from './send-window.ts';
 import type { Translator } from './translation.ts';
 
 export type MessageContent =
@@ -313,6 +318,17 @@ export async function messageFamily(
             : null,
       };
       const notBefore = earliestSendTime(now, request.category, rules);
+      // "We missed your child today" only makes sense today.
+      const expiresAt =
+        request.category === 'attendance_alert' ? endOfLocalDay(now, student.time_zone) : null;
+      if (expiresAt && notBefore >= expiresAt) {
+        unreachable.push({
+          contactId: contact.contact_id,
+          contactName,
+          reason: 'too late today for a same-day alert: quiet hours have begun, and it would arrive tomorrow',
+        });
+        continue;
+      }
       const { messageId, created } = await enqueueMessage(trx, queue, {
         districtId: principal.districtId,
         dedupeKey: `staff:${key}:${contact.contact_id}:${route.channel}`,
@@ -328,6 +344,7 @@ export async function messageFamily(
         keypadPrompt,
         notBefore,
         createdBy: principal.userId,
+        expiresAt,
         ...(originalBody ? { originalBody, originalLanguage: 'en' } : {}),
       });
       planned.push({

@@ -27,6 +27,8 @@ export interface NewMessage {
   readonly keypadPrompt?: string | null;
   readonly notBefore: Date;
   readonly createdBy?: string | null;
+  /** Not sent after this (a same-day alert: the end of that day). */
+  readonly expiresAt?: Date | null;
   /** What staff wrote, when `body` is its machine translation. */
   readonly originalBody?: string | null;
   readonly originalLanguage?: string | null;
@@ -40,11 +42,11 @@ export async function enqueueMessage(
 ): Promise<{ messageId: string; created: boolean }> {
   const { rows } = await sql<{ message_id: string }>`
     INSERT INTO messages (district_id, dedupe_key, contact_id, student_id, channel, category, template_key,
-      language, to_address, subject, body, keypad_prompt, not_before, created_by, original_body, original_language)
+      language, to_address, subject, body, keypad_prompt, not_before, created_by, original_body, original_language, expires_at)
     VALUES (${message.districtId}, ${message.dedupeKey}, ${message.contactId}, ${message.studentId},
       ${message.channel}, ${message.category}, ${message.templateKey}, ${message.language}, ${message.toAddress},
       ${message.subject}, ${message.body}, ${message.keypadPrompt ?? null}, ${message.notBefore}, ${message.createdBy ?? null},
-      ${message.originalBody ?? null}, ${message.originalLanguage ?? null})
+      ${message.originalBody ?? null}, ${message.originalLanguage ?? null}, ${message.expiresAt ?? null})
     ON CONFLICT (district_id, dedupe_key) DO NOTHING
     RETURNING message_id`.execute(trx);
   const created = rows[0];

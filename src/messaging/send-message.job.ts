@@ -79,6 +79,7 @@ interface MessageRow {
   body: string;
   status: string;
   not_before: Date;
+  expires_at: Date | null;
   attempts: number;
   keypad_prompt: string | null;
   unsubscribe_token: string;
@@ -112,7 +113,7 @@ async function loadMessage(
 ): Promise<MessageRow | undefined> {
   const { rows } = await sql<MessageRow>`
     SELECT m.district_id, m.message_id, m.contact_id, m.channel, m.category, m.language, m.to_address,
-           m.subject, m.body, m.status, m.not_before, m.attempts, m.keypad_prompt, m.unsubscribe_token,
+           m.subject, m.body, m.status, m.not_before, m.expires_at, m.attempts, m.keypad_prompt, m.unsubscribe_token,
            cc.status AS consent, ms.sms_number, ms.email_from
     FROM messages m
     LEFT JOIN contact_consents cc ON cc.district_id = m.district_id AND cc.contact_id = m.contact_id
@@ -286,6 +287,19 @@ export async function sendMessage(
     await closeAttempt(db, message, attempt.attempt_no, 'absent', {
       code: answer.kind === 'absent' ? 'reconciled_absent' : 'resent_unknown',
     });
+  }
+
+  // A same-day alert that could not go out that day is not sent the next morning.
+  if (message.expires_at && message.expires_at.getTime() <= Date.now()) {
+    await finish(
+      db,
+      message,
+      'suppressed',
+      'expired',
+      'Not sent in time: a same-day message is not sent on a later day.',
+      false,
+    );
+    return;
   }
 
   // 3. Consent, at the last moment.

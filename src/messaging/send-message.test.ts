@@ -8,13 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngine } from '../../test/support/database.ts';
 import {
   addGuardian,
+  demoAdmin,
   type MessagingBench,
   messageState,
   outboxMessage,
   startMessagingBench,
 } from '../../test/support/messaging.ts';
+import { messageFamily } from './messaging.service.ts';
 import { createTwilioProvider } from './providers/twilio.provider.ts';
 import { DEFAULT_SEND_POLICY, retryDelayMs } from './send-message.job.ts';
+import { zonedInstant } from './send-window.ts';
 
 let bench: MessagingBench;
 
@@ -315,6 +318,59 @@ describe(`sending (${testEngine()})`, () => {
     expect(state.message).toMatchObject({ status: 'suppressed', error_code: 'opted_out' });
     expect(accepted(message.body)).toBe(0);
     expect(state.attempts).toEqual([]);
+  });
+
+  it('does not send a same-day alert on a later day: it expires at the end of its day', async () => {
+    const { messageId, body } = await newSms();
+    await sql`UPDATE messages SET expires_at = now() - interval '1 minute' WHERE district_id = ${bench.districtId} AND message_id = ${messageId}`.execute(
+      bench.database.db,
+    );
+    await bench.run(messageId);
+    expect((await messageState(bench, messageId)).message).toMatchObject({
+      status: 'suppressed',
+      error_code: 'expired',
+    });
+    expect(accepted(body)).toBe(0);
+  });
+
+  it('does not write a same-day alert that quiet hours would push to tomorrow', async () => {
+    const guardian = await addGuardian(bench);
+    const { rows } = await sql<{
+      time_zone: string;
+    }>`SELECT time_zone FROM districts WHERE district_id = ${bench.districtId}`.execute(bench.database.db);
+    const zone = rows[0]?.time_zone as string;
+    // 22:30 in the district: past quiet hours and school hours alike.
+    const late = zonedInstant(new Date().toISOString().slice(0, 10), 22 * 60 + 30, zone);
+    const admin = await demoAdmin(bench);
+    const result = await messageFamily(
+      { db: bench.database.db, queue: bench.queue },
+      admin,
+      guardian.studentId,
+      {
+        content: { template: 'same_day_check_in' },
+        category: 'attendance_alert',
+        contactIds: [guardian.contactId],
+      },
+      late,
+    );
+    expect(result.messages).toEqual([]);
+    expect(result.unreachable).toEqual([
+      expect.objectContaining({ reason: expect.stringContaining('too late today') }),
+    ]);
+    // A general message at that hour waits for the morning instead.
+    const general = await messageFamily(
+      { db: bench.database.db, queue: bench.queue },
+      admin,
+      guardian.studentId,
+      {
+        content: { text: 'A note for tomorrow.' },
+        category: 'general',
+        contactIds: [guardian.contactId],
+      },
+      late,
+    );
+    expect(new Date(general.messages[0]?.notBefore as string).getTime()).toBeGreaterThan(late.getTime());
+    bench.queue.take();
   });
 
   it('gives up after the attempt budget, visibly (I2: failed with a reason, never stuck)', async () => {

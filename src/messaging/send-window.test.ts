@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { earliestSendTime, isWithinSendWindow, type SendWindowRules, zonedInstant } from './send-window.ts';
+import {
+  earliestSendTime,
+  endOfLocalDay,
+  isWithinSendWindow,
+  type SendWindowRules,
+  zonedInstant,
+} from './send-window.ts';
 
 const newYork: SendWindowRules = {
   timeZone: 'America/New_York',
@@ -35,6 +41,23 @@ describe('zonedInstant', () => {
   it('moves a time skipped by the spring change past the gap', () => {
     expect(zonedInstant('2027-03-14', 2 * 60 + 30, 'America/New_York').toISOString()).toBe(
       '2027-03-14T07:30:00.000Z',
+    );
+  });
+});
+
+describe('endOfLocalDay', () => {
+  it('ends the family day at local midnight, also on the 25-hour day when clocks go back', () => {
+    expect(endOfLocalDay(new Date('2026-11-23T20:00:00Z'), 'America/New_York').toISOString()).toBe(
+      '2026-11-24T05:00:00.000Z',
+    );
+    expect(endOfLocalDay(new Date('2026-11-24T03:00:00Z'), 'America/New_York').toISOString()).toBe(
+      '2026-11-24T05:00:00.000Z',
+    );
+    expect(endOfLocalDay(new Date('2026-11-01T12:00:00Z'), 'America/New_York').toISOString()).toBe(
+      '2026-11-02T05:00:00.000Z',
+    );
+    expect(endOfLocalDay(new Date('2026-11-23T20:00:00Z'), 'Pacific/Honolulu').toISOString()).toBe(
+      '2026-11-24T10:00:00.000Z',
     );
   });
 });

@@ -127,6 +127,11 @@ export function earliestSendTime(now: Date, category: MessageCategory, rules: Se
   throw new Error(`No send window found for ${category} in ${rules.timeZone}.`);
 }
 
+/** Midnight at the end of the local day `instant` falls in (when a same-day alert stops making sense). */
+export function endOfLocalDay(instant: Date, timeZone: string): Date {
+  return zonedInstant(addDaysTo(localParts(instant, timeZone).date, 1), 0, timeZone);
+}
+
 /** Whether `instant` falls inside the allowed hours (for checks just before sending). */
 export function isWithinSendWindow(
   instant: Date,

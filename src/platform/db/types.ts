@@ -264,6 +264,7 @@ export interface Messages {
   created_by: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  expires_at: Timestamp | null;
   original_body: string | null;
   original_language: string | null;
 }

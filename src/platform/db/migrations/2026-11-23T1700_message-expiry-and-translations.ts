@@ -2,6 +2,10 @@ import type { Kysely } from 'kysely';
 import { runSqlScript } from '../sql-script.ts';
 
 /**
+ * Same-day alerts that expire: a message saying "we missed your child today" must not go out
+ * tomorrow morning, so it carries `expires_at` (the end of that school day in the district's
+ * zone) and the send job suppresses it once that has passed.
+ *
  * Translations kept beside originals (issue 5): a staff member's own words sent in the family's
  * language keep what the staff member wrote (`messages.original_body`), and a family's reply
  * keeps what they wrote with its translation for staff (`inbound_messages.translated_body`).
@@ -11,6 +15,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await runSqlScript(
     db,
     `
+    ALTER TABLE messages ADD COLUMN expires_at timestamptz;
+    COMMENT ON COLUMN messages.expires_at IS
+      'Not sent after this instant (a same-day alert: the end of that day); the message ends suppressed, expired.';
     ALTER TABLE messages ADD COLUMN original_body text;
     ALTER TABLE messages ADD COLUMN original_language text;
     COMMENT ON COLUMN messages.original_body IS
