@@ -108,23 +108,11 @@ function optionalText(resource: JsonObject, path: string): string | null {
   throw new Invalid(path, `${path} must be text or a number, not ${describe(value)}.`);
 }
 
-function requiredText(resource: JsonObject, path: string): string {
-  const text = optionalText(resource, path);
-  if (text === null) throw new Invalid(path, `${path} is required.`);
-  return text;
-}
-
 function optionalDate(resource: JsonObject, path: string): string | null {
   const text = optionalText(resource, path);
   if (text === null) return null;
   const date = parseDate(text);
   if (!date) throw new Invalid(path, `"${text}" is not a date as YYYY-MM-DD.`);
-  return date;
-}
-
-function requiredDate(resource: JsonObject, path: string): string {
-  const date = optionalDate(resource, path);
-  if (date === null) throw new Invalid(path, `${path} is required.`);
   return date;
 }
 
@@ -136,11 +124,18 @@ function optionalYear(resource: JsonObject, path: string): number | null {
   return Number(text);
 }
 
-function requiredYear(resource: JsonObject, path: string): number {
-  const year = optionalYear(resource, path);
-  if (year === null) throw new Invalid(path, `${path} is required.`);
-  return year;
+/** A reader of an optional field made into one of a required field: absent or blank is Invalid. */
+function required<V>(read: (resource: JsonObject, path: string) => V | null) {
+  return (resource: JsonObject, path: string): V => {
+    const value = read(resource, path);
+    if (value === null) throw new Invalid(path, `${path} is required.`);
+    return value;
+  };
 }
+
+const requiredText = required(optionalText);
+const requiredDate = required(optionalDate);
+const requiredYear = required(optionalYear);
 
 function optionalBoolean(resource: JsonObject, path: string): boolean | null {
   const value = valueAt(resource, path);
@@ -352,38 +347,160 @@ class EdFiImport {
     return id;
   }
 
-  schoolIds(trx: Executor, sourceIds: Iterable<string>): Promise<Map<string, string>> {
-    return findIdsByKey(trx, this.districtId, 'schools', 'source_id', 'school_id', sourceIds);
-  }
-
-  studentIds(trx: Executor, localIds: Iterable<string>): Promise<Map<string, string>> {
-    return findIdsByKey(trx, this.districtId, 'students', 'local_id', 'student_id', localIds);
-  }
-
-  /** Streams one resource file through validation and batched writes. */
-  async importFile<T>(
-    name: EdFiResource,
-    entity: string,
-    parse: (resource: JsonObject) => T,
-    apply: (trx: Executor, rows: SourceRow<T>[], reject: Reject<T>) => Promise<void>,
-    tables: readonly (keyof DB)[],
+  /**
+   * Streams one resource file through validation and batched writes. Each batch goes through
+   * the same steps: a second resource with a key already in the batch is rejected, the
+   * references are looked up and resolved, each resource is built into a row (or rejected),
+   * and the rows are upserted and counted.
+   */
+  async importResource<T, K extends ReferenceKind = never, C = undefined>(
+    spec: ResourceImport<T, K, C>,
   ): Promise<void> {
-    const found = resourceFile(this.options.directory, name);
+    const found = resourceFile(this.options.directory, spec.resource);
     if (!found) return;
-    await writeInBatches(this.db, this.report, parseResources(found.path, found.file, parse), {
+    const entity = spec.entity ?? spec.table;
+    const apply = async (trx: Executor, batch: SourceRow<T>[], reject: Reject<T>): Promise<void> => {
+      const rows = dropDuplicates(batch, spec.duplicateKey, spec.duplicateField, reject);
+      const values = rows.map((row) => row.value);
+      const lookups = await this.lookUpReferences(trx, values, spec.references);
+      const prepared = spec.prepare ? await spec.prepare(trx, values) : (undefined as C);
+      const written: Record<string, unknown>[] = [];
+      for (const row of rows) {
+        const ids = resolveReferences(row, spec.references, lookups, reject);
+        if (!ids) continue;
+        const built = await spec.toRow(trx, row.value, ids, prepared);
+        if (built instanceof RowProblem) reject(row, built.column, built.reason);
+        else written.push(built);
+      }
+      await spec.beforeWrite?.(trx, prepared);
+      const outcome = spec.keyHasNoConstraint
+        ? await upsertByKey(trx, spec.table, written, spec.upsertKey)
+        : await upsertRows(trx, spec.table, written, { key: spec.upsertKey, touch: spec.touch });
+      countOutcome(this.report, entity, outcome);
+    };
+    await writeInBatches(this.db, this.report, parseResources(found.path, found.file, spec.parse), {
       file: found.file,
       entity,
       batchSize: this.options.batchSize,
-      tables,
+      tables: [spec.table],
       apply,
       onBatch: (rowsRead) => this.options.onProgress?.(found.file, rowsRead),
     });
   }
+
+  /** The students and schools a batch refers to, by natural key: one query per kind referred to. */
+  async lookUpReferences<T>(
+    trx: Executor,
+    values: readonly T[],
+    references: Partial<References<T, ReferenceKind>>,
+  ): Promise<ReferenceLookups> {
+    const found: ReferenceLookups = { student: new Map(), school: new Map() };
+    for (const kind of REFERENCE_KINDS) {
+      const reference = references[kind];
+      if (!reference) continue;
+      const { table, keyColumn, idColumn } = REFERENCE_TABLES[kind];
+      found[kind] = await findIdsByKey(
+        trx,
+        this.districtId,
+        table,
+        keyColumn,
+        idColumn,
+        values.map(reference.key),
+      );
+    }
+    return found;
+  }
 }
 
-const missingSchool = (schoolId: string) => `no school has the schoolId "${schoolId}" (schools.json).`;
-const missingStudent = (studentId: string) =>
-  `no student has the studentUniqueId "${studentId}" (students.json).`;
+/** The kinds of reference resolved for every resource, in the order a row's are checked. */
+const REFERENCE_KINDS = ['student', 'school'] as const;
+type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+
+/** Where a resource refers to a student or school: the natural key, and the field path it is rejected under. */
+interface ReferenceAt<T> {
+  readonly path: string;
+  readonly key: (value: T) => string;
+}
+
+type References<T, K extends ReferenceKind> = { readonly [Kind in K]: ReferenceAt<T> };
+
+/** Ids by natural key, for each kind of reference. */
+type ReferenceLookups = Record<ReferenceKind, Map<string, string>>;
+
+/** Where each kind of reference is stored: the key Ed-Fi gives and the id it resolves to. */
+const REFERENCE_TABLES: Readonly<
+  Record<ReferenceKind, { table: keyof DB; keyColumn: string; idColumn: string }>
+> = {
+  student: { table: 'students', keyColumn: 'local_id', idColumn: 'student_id' },
+  school: { table: 'schools', keyColumn: 'source_id', idColumn: 'school_id' },
+};
+
+/** Why a row is rejected when nothing stored has the key its reference names. */
+const MISSING_REFERENCE: Readonly<Record<ReferenceKind, (key: string) => string>> = {
+  student: (studentId) => `no student has the studentUniqueId "${studentId}" (students.json).`,
+  school: (schoolId) => `no school has the schoolId "${schoolId}" (schools.json).`,
+};
+
+/**
+ * The ids a row's references resolve to (a student is checked before a school); null when
+ * one is not found, after rejecting the row under that reference's field path.
+ */
+function resolveReferences<T, K extends ReferenceKind>(
+  row: SourceRow<T>,
+  references: References<T, K>,
+  found: ReferenceLookups,
+  reject: Reject<T>,
+): Record<K, string> | null {
+  const wanted: Partial<References<T, ReferenceKind>> = references;
+  const ids: Partial<Record<ReferenceKind, string>> = {};
+  for (const kind of REFERENCE_KINDS) {
+    const reference = wanted[kind];
+    if (!reference) continue;
+    const key = reference.key(row.value);
+    const id = found[kind].get(key);
+    if (id === undefined) {
+      reject(row, reference.path, MISSING_REFERENCE[kind](key));
+      return null;
+    }
+    ids[kind] = id;
+  }
+  return ids as Record<K, string>;
+}
+
+/** How one Ed-Fi resource file is imported (see EdFiImport.importResource). */
+interface ResourceImport<T, K extends ReferenceKind, C> {
+  /** The resource file, without its extension. */
+  readonly resource: EdFiResource;
+  /** What rows are counted and rejected as (import_runs.counts): the table unless given. */
+  readonly entity?: string;
+  /** The table written, and the columns a row is matched on there. */
+  readonly table: keyof DB;
+  readonly upsertKey: readonly string[];
+  /** The table has no unique constraint on upsertKey (upsertByKey instead of upsertRows). */
+  readonly keyHasNoConstraint?: boolean;
+  /** Sets updated_at on the rows that change. */
+  readonly touch?: boolean;
+  /** Validates one resource (no database); throws Invalid naming the field path. */
+  readonly parse: (resource: JsonObject) => T;
+  // T is inferred from parse alone (give parse's parameter its type): the members below are
+  // checked against it (NoInfer) rather than inferring it.
+  /** A resource's key within a batch, and the field a second resource with it is rejected under. */
+  readonly duplicateKey: (value: NoInfer<T>) => string;
+  readonly duplicateField: string;
+  /** The students and schools a resource refers to; a row whose reference is not found is rejected. */
+  readonly references: References<NoInfer<T>, K>;
+  /** Looks up, once a batch, what building its rows needs besides the references. */
+  readonly prepare?: (trx: Executor, values: readonly NoInfer<T>[]) => Promise<C>;
+  /** The row to write for a resource whose references resolved, or why it is rejected. */
+  readonly toRow: (
+    trx: Executor,
+    value: NoInfer<T>,
+    ids: Record<K, string>,
+    prepared: C,
+  ) => Promise<Record<string, unknown> | RowProblem>;
+  /** Runs after the batch's rows are built, before they are written. */
+  readonly beforeWrite?: (trx: Executor, prepared: C) => Promise<void>;
+}
 
 const DEFAULT_GRADE_RANGES: Readonly<Record<string, readonly [string, string]>> = {
   elementary: ['KG', '05'],
@@ -547,11 +664,26 @@ export async function importEdFi(db: Kysely<DB>, options: EdFiImportOptions): Pr
   }
 }
 
+/** The student a resource names in its studentReference. */
+const STUDENT_REFERENCE: ReferenceAt<{ readonly studentId: string }> = {
+  path: 'studentReference.studentUniqueId',
+  key: (value) => value.studentId,
+};
+
+/** The school a resource names, at the field path it names it. */
+function schoolAt(path: string): ReferenceAt<{ readonly schoolId: string }> {
+  return { path, key: (value) => value.schoolId };
+}
+
+/** Rows keyed on the district and their Ed-Fi natural key. */
+const SOURCE_KEY = ['district_id', 'source_id'];
+
 async function importSchools(run: EdFiImport): Promise<void> {
-  await run.importFile(
-    'schools',
-    'schools',
-    (resource) => {
+  await run.importResource({
+    resource: 'schools',
+    table: 'schools',
+    upsertKey: SOURCE_KEY,
+    parse: (resource: JsonObject) => {
       const sourceId = requiredText(resource, 'schoolId');
       const name = requiredText(resource, 'nameOfInstitution');
       const grades: string[] = [];
@@ -575,34 +707,33 @@ async function importSchools(run: EdFiImport): Promise<void> {
       });
       return { sourceId, name, ...schoolShape(categoryCodes, grades) };
     },
-    async (trx, batch, reject) => {
-      const rows = dropDuplicates(batch, (value) => value.sourceId, 'schoolId', reject);
-      const schools = rows.map(({ value }) => ({
-        district_id: run.districtId,
-        source_id: value.sourceId,
-        name: value.name,
-        school_type: value.school_type,
-        grade_low: value.grade_low,
-        grade_high: value.grade_high,
-      }));
-      countOutcome(
-        run.report,
-        'schools',
-        await upsertRows(trx, 'schools', schools, { key: ['district_id', 'source_id'] }),
-      );
-    },
-    ['schools'],
-  );
+    duplicateKey: (value) => value.sourceId,
+    duplicateField: 'schoolId',
+    references: {},
+    toRow: async (_trx, value) => ({
+      district_id: run.districtId,
+      source_id: value.sourceId,
+      name: value.name,
+      school_type: value.school_type,
+      grade_low: value.grade_low,
+      grade_high: value.grade_high,
+    }),
+  });
 }
 
 const sessionKey = (schoolId: string, schoolYear: number | string, sessionName: string) =>
   `${schoolId}|${schoolYear}|${sessionName}`;
 
+/** The dates a batch's sessions cover in each school year (by id), to widen the year to. */
+type YearSpans = Map<string, { year: Year; start: string; endExclusive: string }>;
+
 async function importSessions(run: EdFiImport): Promise<void> {
-  await run.importFile(
-    'sessions',
-    'sessions',
-    (resource) => {
+  await run.importResource({
+    resource: 'sessions',
+    table: 'sessions',
+    upsertKey: SOURCE_KEY,
+    keyHasNoConstraint: true,
+    parse: (resource: JsonObject) => {
       const schoolId = requiredText(resource, 'schoolReference.schoolId');
       const schoolYear = requiredYear(resource, 'schoolYearTypeReference.schoolYear');
       const name = requiredText(resource, 'sessionName');
@@ -621,54 +752,40 @@ async function importSessions(run: EdFiImport): Promise<void> {
         type: (term && run.descriptors.resolve('termDescriptor', term)) || 'other',
       };
     },
-    async (trx, batch, reject) => {
-      const rows = dropDuplicates(batch, (value) => value.sourceId, 'sessionName', reject);
-      const schools = await run.schoolIds(
-        trx,
-        rows.map((row) => row.value.schoolId),
-      );
-      const sessions: Record<string, unknown>[] = [];
-      const spans = new Map<string, { year: Year; start: string; endExclusive: string }>();
-      for (const row of rows) {
-        const value = row.value;
-        const schoolId = schools.get(value.schoolId);
-        if (!schoolId) {
-          reject(row, 'schoolReference.schoolId', missingSchool(value.schoolId));
-          continue;
-        }
-        const year = await run.yearFor(trx, value.schoolYear);
-        const span = spans.get(year.id) ?? { year, start: value.begin, endExclusive: value.endExclusive };
-        if (value.begin < span.start) span.start = value.begin;
-        if (value.endExclusive > span.endExclusive) span.endExclusive = value.endExclusive;
-        spans.set(year.id, span);
-        sessions.push({
-          district_id: run.districtId,
-          source_id: value.sourceId,
-          school_year_id: year.id,
-          school_id: schoolId,
-          name: value.name,
-          session_type: value.type,
-          start_date: value.begin,
-          end_date_exclusive: value.endExclusive,
-        });
-      }
-      for (const span of spans.values()) await run.widenYear(trx, span.year, span.start, span.endExclusive);
-      countOutcome(
-        run.report,
-        'sessions',
-        await upsertByKey(trx, 'sessions', sessions, ['district_id', 'source_id']),
-      );
+    duplicateKey: (value) => value.sourceId,
+    duplicateField: 'sessionName',
+    references: { school: schoolAt('schoolReference.schoolId') },
+    prepare: async (): Promise<YearSpans> => new Map(),
+    toRow: async (trx, value, { school }, spans) => {
+      const year = await run.yearFor(trx, value.schoolYear);
+      const span = spans.get(year.id) ?? { year, start: value.begin, endExclusive: value.endExclusive };
+      if (value.begin < span.start) span.start = value.begin;
+      if (value.endExclusive > span.endExclusive) span.endExclusive = value.endExclusive;
+      spans.set(year.id, span);
+      return {
+        district_id: run.districtId,
+        source_id: value.sourceId,
+        school_year_id: year.id,
+        school_id: school,
+        name: value.name,
+        session_type: value.type,
+        start_date: value.begin,
+        end_date_exclusive: value.endExclusive,
+      };
     },
-    ['sessions'],
-  );
+    beforeWrite: async (trx, spans) => {
+      for (const span of spans.values()) await run.widenYear(trx, span.year, span.start, span.endExclusive);
+    },
+  });
 }
 
 async function importCalendarDates(run: EdFiImport): Promise<void> {
   const minutes = run.descriptors.instructionalMinutes;
-  await run.importFile(
-    'calendarDates',
-    'calendar_days',
-    (resource) => {
+  await run.importResource({
+    resource: 'calendarDates',
+    table: 'calendar_days',
+    upsertKey: ['district_id', 'calendar_id', 'date'],
+    parse: (resource: JsonObject) => {
       const code = requiredText(resource, 'calendarReference.calendarCode');
       const schoolId = requiredText(resource, 'calendarReference.schoolId');
       const schoolYear = requiredYear(resource, 'calendarReference.schoolYear');
@@ -695,52 +812,27 @@ async function importCalendarDates(run: EdFiImport): Promise<void> {
         types.find((type) => type === 'instructional' || type === 'makeup') ?? (types[0] as string);
       return { code, schoolId, schoolYear, date, dayType, note: codes.join(', ') };
     },
-    async (trx, batch, reject) => {
-      const rows = dropDuplicates(
-        batch,
-        (value) => `${value.schoolId}|${value.schoolYear}|${value.code}|${value.date}`,
-        'date',
-        reject,
-      );
-      const schools = await run.schoolIds(
-        trx,
-        rows.map((row) => row.value.schoolId),
-      );
-      const days: Record<string, unknown>[] = [];
-      for (const row of rows) {
-        const value = row.value;
-        const schoolId = schools.get(value.schoolId);
-        if (!schoolId) {
-          reject(row, 'calendarReference.schoolId', missingSchool(value.schoolId));
-          continue;
-        }
-        const year = await run.yearFor(trx, value.schoolYear);
-        if (value.date < year.start || value.date >= year.endExclusive) {
-          reject(
-            row,
-            'date',
-            `${value.date} is not in the ${year.name} school year (${year.start} to ${addDays(year.endExclusive, -1)}).`,
-          );
-          continue;
-        }
-        const instructional = value.dayType === 'instructional' || value.dayType === 'makeup';
-        days.push({
-          district_id: run.districtId,
-          calendar_id: await run.calendarFor(trx, schoolId, year.id, value.code),
-          date: value.date,
-          day_type: value.dayType,
-          instructional_minutes: instructional ? minutes : 0,
-          note: value.note,
-        });
-      }
-      countOutcome(
-        run.report,
-        'calendar_days',
-        await upsertRows(trx, 'calendar_days', days, { key: ['district_id', 'calendar_id', 'date'] }),
-      );
+    duplicateKey: (value) => `${value.schoolId}|${value.schoolYear}|${value.code}|${value.date}`,
+    duplicateField: 'date',
+    references: { school: schoolAt('calendarReference.schoolId') },
+    toRow: async (trx, value, { school }) => {
+      const year = await run.yearFor(trx, value.schoolYear);
+      if (value.date < year.start || value.date >= year.endExclusive)
+        return new RowProblem(
+          'date',
+          `${value.date} is not in the ${year.name} school year (${year.start} to ${addDays(year.endExclusive, -1)}).`,
+        );
+      const instructional = value.dayType === 'instructional' || value.dayType === 'makeup';
+      return {
+        district_id: run.districtId,
+        calendar_id: await run.calendarFor(trx, school, year.id, value.code),
+        date: value.date,
+        day_type: value.dayType,
+        instructional_minutes: instructional ? minutes : 0,
+        note: value.note,
+      };
     },
-    ['calendar_days'],
-  );
+  });
 }
 
 /**
@@ -774,10 +866,12 @@ async function importStudents(
   run: EdFiImport,
   grades: ReadonlyMap<string, { entry: string; grade: string }>,
 ): Promise<void> {
-  await run.importFile(
-    'students',
-    'students',
-    (resource) => {
+  await run.importResource({
+    resource: 'students',
+    table: 'students',
+    upsertKey: ['district_id', 'local_id'],
+    touch: true,
+    parse: (resource: JsonObject) => {
       const localId = requiredText(resource, 'studentUniqueId');
       const sex = optionalText(resource, 'birthSexDescriptor');
       return {
@@ -791,10 +885,13 @@ async function importStudents(
         grade: grades.get(localId)?.grade ?? null,
       };
     },
-    async (trx, batch, reject) => {
-      const rows = dropDuplicates(batch, (value) => value.localId, 'studentUniqueId', reject);
-      const ungraded = rows.filter((row) => row.value.grade === null).map((row) => row.value.localId);
-      const stored = new Map(
+    duplicateKey: (value) => value.localId,
+    duplicateField: 'studentUniqueId',
+    references: {},
+    // The stored grade of students no association in the folder gives one.
+    prepare: async (trx, values) => {
+      const ungraded = values.filter((value) => value.grade === null).map((value) => value.localId);
+      return new Map(
         ungraded.length === 0
           ? []
           : (
@@ -806,45 +903,35 @@ async function importStudents(
                 .execute()
             ).map((row) => [row.local_id, row.grade_level]),
       );
-      const students: Record<string, unknown>[] = [];
-      for (const row of rows) {
-        const value = row.value;
-        const grade = value.grade ?? stored.get(value.localId);
-        if (!grade) {
-          reject(
-            row,
-            'studentUniqueId',
-            'no studentSchoolAssociation gives the student a grade level (entryGradeLevelDescriptor) Homeroom knows.',
-          );
-          continue;
-        }
-        students.push({
-          district_id: run.districtId,
-          local_id: value.localId,
-          first_name: value.firstName,
-          middle_name: value.middleName,
-          last_name: value.lastName,
-          preferred_name: value.preferredName,
-          date_of_birth: value.birthDate,
-          gender: value.gender,
-          grade_level: grade,
-        });
-      }
-      countOutcome(
-        run.report,
-        'students',
-        await upsertRows(trx, 'students', students, { key: ['district_id', 'local_id'], touch: true }),
-      );
     },
-    ['students'],
-  );
+    toRow: async (_trx, value, _ids, stored) => {
+      const grade = value.grade ?? stored.get(value.localId);
+      if (!grade)
+        return new RowProblem(
+          'studentUniqueId',
+          'no studentSchoolAssociation gives the student a grade level (entryGradeLevelDescriptor) Homeroom knows.',
+        );
+      return {
+        district_id: run.districtId,
+        local_id: value.localId,
+        first_name: value.firstName,
+        middle_name: value.middleName,
+        last_name: value.lastName,
+        preferred_name: value.preferredName,
+        date_of_birth: value.birthDate,
+        gender: value.gender,
+        grade_level: grade,
+      };
+    },
+  });
 }
 
 async function importSchoolAssociations(run: EdFiImport): Promise<void> {
-  await run.importFile(
-    'studentSchoolAssociations',
-    'enrolment_spans',
-    (resource) => {
+  await run.importResource({
+    resource: 'studentSchoolAssociations',
+    table: 'enrolment_spans',
+    upsertKey: SOURCE_KEY,
+    parse: (resource: JsonObject) => {
       const studentId = requiredText(resource, 'studentReference.studentUniqueId');
       const schoolId = requiredText(resource, 'schoolReference.schoolId');
       const entry = requiredDate(resource, 'entryDate');
@@ -875,74 +962,47 @@ async function importSchoolAssociations(run: EdFiImport): Promise<void> {
         calendarCode: optionalText(resource, 'calendarReference.calendarCode'),
       };
     },
-    async (trx, batch, reject) => {
-      const rows = dropDuplicates(batch, (value) => value.sourceId, 'entryDate', reject);
-      const students = await run.studentIds(
-        trx,
-        rows.map((row) => row.value.studentId),
-      );
-      const schools = await run.schoolIds(
-        trx,
-        rows.map((row) => row.value.schoolId),
-      );
-      const years = rows.some((row) => row.value.schoolYear === null)
+    duplicateKey: (value) => value.sourceId,
+    duplicateField: 'entryDate',
+    references: { student: STUDENT_REFERENCE, school: schoolAt('schoolReference.schoolId') },
+    // The district's school years, for associations that do not name theirs.
+    prepare: async (trx, values) =>
+      values.some((value) => value.schoolYear === null)
         ? await trx
             .selectFrom('school_years')
             .select(['school_year_id', 'start_date', 'end_date_exclusive'])
             .where('district_id', '=', run.districtId)
             .orderBy('start_date', 'desc')
             .execute()
-        : [];
-      const spans: Record<string, unknown>[] = [];
-      for (const row of rows) {
-        const value = row.value;
-        const studentId = students.get(value.studentId);
-        if (!studentId) {
-          reject(row, 'studentReference.studentUniqueId', missingStudent(value.studentId));
-          continue;
-        }
-        const schoolId = schools.get(value.schoolId);
-        if (!schoolId) {
-          reject(row, 'schoolReference.schoolId', missingSchool(value.schoolId));
-          continue;
-        }
-        const yearId =
-          value.schoolYear === null
-            ? years.find(
-                (year) =>
-                  String(year.start_date) <= value.entry && value.entry < String(year.end_date_exclusive),
-              )?.school_year_id
-            : (await run.yearFor(trx, value.schoolYear)).id;
-        if (!yearId) {
-          reject(
-            row,
-            'entryDate',
-            `no school year holds entryDate ${value.entry}: give schoolYearTypeReference.schoolYear, or import sessions.json first.`,
-          );
-          continue;
-        }
-        spans.push({
-          district_id: run.districtId,
-          source_id: value.sourceId,
-          student_id: studentId,
-          school_id: schoolId,
-          school_year_id: yearId,
-          calendar_id: await run.calendarFor(trx, schoolId, yearId, value.calendarCode),
-          grade_level: value.grade,
-          entry_date: value.entry,
-          end_date_exclusive: value.endExclusive,
-          exit_reason: value.exitReason,
-          is_primary: value.primary,
-        });
-      }
-      countOutcome(
-        run.report,
-        'enrolment_spans',
-        await upsertRows(trx, 'enrolment_spans', spans, { key: ['district_id', 'source_id'] }),
-      );
+        : [],
+    toRow: async (trx, value, { student, school }, years) => {
+      const yearId =
+        value.schoolYear === null
+          ? years.find(
+              (year) =>
+                String(year.start_date) <= value.entry && value.entry < String(year.end_date_exclusive),
+            )?.school_year_id
+          : (await run.yearFor(trx, value.schoolYear)).id;
+      if (!yearId)
+        return new RowProblem(
+          'entryDate',
+          `no school year holds entryDate ${value.entry}: give schoolYearTypeReference.schoolYear, or import sessions.json first.`,
+        );
+      return {
+        district_id: run.districtId,
+        source_id: value.sourceId,
+        student_id: student,
+        school_id: school,
+        school_year_id: yearId,
+        calendar_id: await run.calendarFor(trx, school, yearId, value.calendarCode),
+        grade_level: value.grade,
+        entry_date: value.entry,
+        end_date_exclusive: value.endExclusive,
+        exit_reason: value.exitReason,
+        is_primary: value.primary,
+      };
     },
-    ['enrolment_spans'],
-  );
+  });
 }
 
 /** A section's natural key (Ed-Fi: school, school year, session, local course code, section identifier). */
@@ -976,10 +1036,11 @@ function sectionKeyAt(resource: JsonObject, prefix: string): SectionKey {
 }
 
 async function importSections(run: EdFiImport): Promise<void> {
-  await run.importFile(
-    'sections',
-    'sections',
-    (resource) => {
+  await run.importResource({
+    resource: 'sections',
+    table: 'sections',
+    upsertKey: SOURCE_KEY,
+    parse: (resource: JsonObject) => {
       const section = sectionKeyAt(resource, 'courseOfferingReference');
       return {
         ...section,
@@ -987,48 +1048,33 @@ async function importSections(run: EdFiImport): Promise<void> {
         homeroom: optionalBoolean(resource, 'officialAttendancePeriod') ?? false,
       };
     },
-    async (trx, batch, reject) => {
-      const rows = dropDuplicates(batch, (value) => value.key, 'sectionIdentifier', reject);
-      const schools = await run.schoolIds(
-        trx,
-        rows.map((row) => row.value.schoolId),
-      );
-      const sessions = await findIdsByKey(
+    duplicateKey: (value) => value.key,
+    duplicateField: 'sectionIdentifier',
+    references: { school: schoolAt('courseOfferingReference.schoolId') },
+    // The sessions the sections belong to (a section whose session is not imported has none).
+    prepare: (trx, values) =>
+      findIdsByKey(
         trx,
         run.districtId,
         'sessions',
         'source_id',
         'session_id',
-        rows.map((row) => sessionKey(row.value.schoolId, row.value.schoolYear, row.value.sessionName)),
-      );
-      const sections: Record<string, unknown>[] = [];
-      for (const row of rows) {
-        const value = row.value;
-        const schoolId = schools.get(value.schoolId);
-        if (!schoolId) {
-          reject(row, 'courseOfferingReference.schoolId', missingSchool(value.schoolId));
-          continue;
-        }
-        const year = await run.yearFor(trx, value.schoolYear);
-        sections.push({
-          district_id: run.districtId,
-          source_id: value.key,
-          school_id: schoolId,
-          school_year_id: year.id,
-          session_id: sessions.get(sessionKey(value.schoolId, value.schoolYear, value.sessionName)) ?? null,
-          course_code: value.courseCode,
-          name: value.name,
-          is_homeroom: value.homeroom,
-        });
-      }
-      countOutcome(
-        run.report,
-        'sections',
-        await upsertRows(trx, 'sections', sections, { key: ['district_id', 'source_id'] }),
-      );
+        values.map((value) => sessionKey(value.schoolId, value.schoolYear, value.sessionName)),
+      ),
+    toRow: async (trx, value, { school }, sessions) => {
+      const year = await run.yearFor(trx, value.schoolYear);
+      return {
+        district_id: run.districtId,
+        source_id: value.key,
+        school_id: school,
+        school_year_id: year.id,
+        session_id: sessions.get(sessionKey(value.schoolId, value.schoolYear, value.sessionName)) ?? null,
+        course_code: value.courseCode,
+        name: value.name,
+        is_homeroom: value.homeroom,
+      };
     },
-    ['sections'],
-  );
+  });
 }
 
 interface EventFields {
@@ -1094,11 +1140,19 @@ function eventRow(
   };
 }
 
+/** What school and section attendance events share: the table and key they are written by, and their student. */
+const EVENT_IMPORT = {
+  table: 'attendance_events',
+  upsertKey: ['district_id', 'source_system', 'source_id'],
+  duplicateKey: (value: { readonly sourceId: string }) => value.sourceId,
+  duplicateField: 'eventDate',
+} as const;
+
 async function importSchoolAttendanceEvents(run: EdFiImport): Promise<void> {
-  await run.importFile(
-    'studentSchoolAttendanceEvents',
-    'attendance_events',
-    (resource) => {
+  await run.importResource({
+    ...EVENT_IMPORT,
+    resource: 'studentSchoolAttendanceEvents',
+    parse: (resource: JsonObject) => {
       const event = eventFields(run, resource, 'schoolAttendanceDuration');
       const schoolId = requiredText(resource, 'schoolReference.schoolId');
       const schoolYear = optionalYear(resource, 'sessionReference.schoolYear');
@@ -1110,50 +1164,23 @@ async function importSchoolAttendanceEvents(run: EdFiImport): Promise<void> {
         sourceId: `school|${sessionKey(schoolId, schoolYear ?? '', sessionName)}|${event.studentId}|${event.date}|${event.descriptor}`,
       };
     },
-    async (trx, batch, reject) => {
-      const rows = dropDuplicates(batch, (value) => value.sourceId, 'eventDate', reject);
-      const students = await run.studentIds(
-        trx,
-        rows.map((row) => row.value.studentId),
-      );
-      const schools = await run.schoolIds(
-        trx,
-        rows.map((row) => row.value.schoolId),
-      );
-      const events: Record<string, unknown>[] = [];
-      for (const row of rows) {
-        const value = row.value;
-        const studentId = students.get(value.studentId);
-        if (!studentId) {
-          reject(row, 'studentReference.studentUniqueId', missingStudent(value.studentId));
-          continue;
-        }
-        const schoolId = schools.get(value.schoolId);
-        if (!schoolId) {
-          reject(row, 'schoolReference.schoolId', missingSchool(value.schoolId));
-          continue;
-        }
-        events.push(
-          eventRow(run, value.sourceId, value, { studentId, schoolId, sectionId: null, periodId: null }),
-        );
-      }
-      countOutcome(
-        run.report,
-        'attendance_events',
-        await upsertRows(trx, 'attendance_events', events, {
-          key: ['district_id', 'source_system', 'source_id'],
-        }),
-      );
-    },
-    ['attendance_events'],
-  );
+    references: { student: STUDENT_REFERENCE, school: schoolAt('schoolReference.schoolId') },
+    toRow: async (_trx, value, { student, school }) =>
+      eventRow(run, value.sourceId, value, {
+        studentId: student,
+        schoolId: school,
+        sectionId: null,
+        periodId: null,
+      }),
+  });
 }
 
 async function importSectionAttendanceEvents(run: EdFiImport): Promise<void> {
-  await run.importFile(
-    'studentSectionAttendanceEvents',
-    'section_attendance_events',
-    (resource) => {
+  await run.importResource({
+    ...EVENT_IMPORT,
+    resource: 'studentSectionAttendanceEvents',
+    entity: 'section_attendance_events',
+    parse: (resource: JsonObject) => {
       const event = eventFields(run, resource, 'sectionAttendanceDuration');
       const section = sectionKeyAt(resource, 'sectionReference');
       return {
@@ -1162,14 +1189,11 @@ async function importSectionAttendanceEvents(run: EdFiImport): Promise<void> {
         sourceId: `section|${section.key}|${event.studentId}|${event.date}|${event.descriptor}`,
       };
     },
-    async (trx, batch, reject) => {
-      const rows = dropDuplicates(batch, (value) => value.sourceId, 'eventDate', reject);
-      const students = await run.studentIds(
-        trx,
-        rows.map((row) => row.value.studentId),
-      );
-      const keys = [...new Set(rows.map((row) => row.value.section.key))];
-      const sections = new Map(
+    references: { student: STUDENT_REFERENCE },
+    // The sections the events name, with their school and period.
+    prepare: async (trx, values) => {
+      const keys = [...new Set(values.map((value) => value.section.key))];
+      return new Map(
         keys.length === 0
           ? []
           : (
@@ -1181,41 +1205,22 @@ async function importSectionAttendanceEvents(run: EdFiImport): Promise<void> {
                 .execute()
             ).map((row) => [row.source_id as string, row]),
       );
-      const events: Record<string, unknown>[] = [];
-      for (const row of rows) {
-        const value = row.value;
-        const studentId = students.get(value.studentId);
-        if (!studentId) {
-          reject(row, 'studentReference.studentUniqueId', missingStudent(value.studentId));
-          continue;
-        }
-        const section = sections.get(value.section.key);
-        if (!section) {
-          const { schoolId, schoolYear, sessionName, courseCode, identifier } = value.section;
-          reject(
-            row,
-            'sectionReference',
-            `no section has schoolId ${schoolId}, schoolYear ${schoolYear}, sessionName "${sessionName}", localCourseCode "${courseCode}" and sectionIdentifier "${identifier}" (sections.json).`,
-          );
-          continue;
-        }
-        events.push(
-          eventRow(run, value.sourceId, value, {
-            studentId,
-            schoolId: section.school_id,
-            sectionId: section.section_id,
-            periodId: section.period_id,
-          }),
+    },
+    toRow: async (_trx, value, { student }, sections) => {
+      const section = sections.get(value.section.key);
+      if (!section) {
+        const { schoolId, schoolYear, sessionName, courseCode, identifier } = value.section;
+        return new RowProblem(
+          'sectionReference',
+          `no section has schoolId ${schoolId}, schoolYear ${schoolYear}, sessionName "${sessionName}", localCourseCode "${courseCode}" and sectionIdentifier "${identifier}" (sections.json).`,
         );
       }
-      countOutcome(
-        run.report,
-        'section_attendance_events',
-        await upsertRows(trx, 'attendance_events', events, {
-          key: ['district_id', 'source_system', 'source_id'],
-        }),
-      );
+      return eventRow(run, value.sourceId, value, {
+        studentId: student,
+        schoolId: section.school_id,
+        sectionId: section.section_id,
+        periodId: section.period_id,
+      });
     },
-    ['attendance_events'],
-  );
+  });
 }

@@ -161,13 +161,11 @@ export class ResourceSplitter {
         }
         break;
       case 'recover':
-        if (this.#held) this.#emit(this.#held);
-        this.#held = null;
+        this.#releaseHeld();
         break;
       case 'after':
       case 'expect':
-        if (this.#held) this.#emit(this.#held);
-        this.#held = null;
+        this.#releaseHeld();
         this.#emit({
           position: this.#position + 1,
           line: this.#line,
@@ -229,6 +227,14 @@ export class ResourceSplitter {
     return current;
   }
 
+  /** Starts a resource at text[i] (its first character, ch) and reads that character into it. */
+  #startResource(ch: string, text: string, i: number, problem: string | null = null): void {
+    this.#begin(i, problem);
+    this.#mode = 'element';
+    this.#elementStep(ch, text, i);
+  }
+
+  /** Emits the resource waiting for its separator, if any. */
   #releaseHeld(): void {
     if (this.#held) this.#emit(this.#held);
     this.#held = null;
@@ -259,9 +265,7 @@ export class ResourceSplitter {
           this.#mode = 'done';
           return;
         }
-        this.#begin(i);
-        this.#mode = 'element';
-        this.#elementStep(ch, text, i);
+        this.#startResource(ch, text, i);
         return;
       case 'after':
         if (isWhitespace(ch)) return;
@@ -274,9 +278,7 @@ export class ResourceSplitter {
         } else if (ch === '{') {
           // A missing comma between two resources: both are whole, so both are read.
           this.#releaseHeld();
-          this.#begin(i);
-          this.#mode = 'element';
-          this.#elementStep(ch, text, i);
+          this.#startResource(ch, text, i);
         } else {
           // Text after a resource spoils it: it is read on to the next separator and rejected.
           const held = this.#held as Pending;
@@ -300,9 +302,7 @@ export class ResourceSplitter {
           this.#mode = 'expect';
           return;
         }
-        this.#begin(i, 'unexpected text after the closing "]" of the array.');
-        this.#mode = 'element';
-        this.#elementStep(ch, text, i);
+        this.#startResource(ch, text, i, 'unexpected text after the closing "]" of the array.');
         return;
       case 'element':
         this.#elementStep(ch, text, i);
@@ -387,9 +387,7 @@ export class ResourceSplitter {
     if (!this.#atLineStart || isWhitespace(ch)) return;
     if (ch === '{' && this.#column <= this.#startColumn) {
       this.#releaseHeld();
-      this.#begin(i);
-      this.#mode = 'element';
-      this.#elementStep(ch, text, i);
+      this.#startResource(ch, text, i);
     } else if (ch === '}' && this.#column === this.#startColumn) {
       this.#mode = 'after';
     } else if (ch === ']' && this.#column < this.#startColumn) {

@@ -87,7 +87,7 @@ export async function writeInBatches<T>(
   spec: BatchWrite<T>,
 ): Promise<number> {
   const batchSize = spec.batchSize ?? DEFAULT_BATCH_SIZE;
-  const reject: Reject<T> = (row, column, reason) =>
+  const reject = (row: { line: number; raw: string }, column: string | null, reason: string) =>
     report.reject(spec.entity, { file: spec.file, line: row.line, column, reason, raw: row.raw });
   let batch: SourceRow<T>[] = [];
   let rowsRead = 0;
@@ -107,14 +107,7 @@ export async function writeInBatches<T>(
   try {
     for await (const row of rows) {
       rowsRead += 1;
-      if ('problem' in row)
-        report.reject(spec.entity, {
-          file: spec.file,
-          line: row.line,
-          column: row.problem.column,
-          reason: row.problem.reason,
-          raw: row.raw,
-        });
+      if ('problem' in row) reject(row, row.problem.column, row.problem.reason);
       else batch.push(row);
       if (batch.length >= batchSize) await commit();
     }
