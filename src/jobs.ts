@@ -2,6 +2,8 @@
  * Every background job the worker runs. Domains add their job definitions here; the worker
  * refuses to start when a name is registered twice or a job has no handler.
  */
+
+import { createDigestJob } from './messaging/digest.job.ts';
 import { createProviders } from './messaging/providers/providers.ts';
 import { createSendMessageJob } from './messaging/send-message.job.ts';
 import { createTranslateReplyJob } from './messaging/translate-reply.job.ts';
@@ -14,5 +16,6 @@ export function createJobs(config: Config): readonly JobDefinition[] {
   return [
     createSendMessageJob({ providers: createProviders(config), publicUrl: config.PUBLIC_URL }),
     createTranslateReplyJob(createTranslator(config)),
+    createDigestJob(),
   ];
 }

@@ -17,6 +17,7 @@ import {
 import { signInAs } from '../../test/support/sign-in.ts';
 import { createJobs } from '../jobs.ts';
 import { createJobQueue, type JobQueue } from '../platform/jobs/queue.ts';
+import { createDigestJob } from './digest.job.ts';
 import { enqueueMessage } from './outbox.ts';
 import { isWithinSendWindow } from './send-window.ts';
 
@@ -153,42 +154,119 @@ describe(`messaging API (${testEngine()})`, () => {
     expect(flagged.some((phrase) => phrase.includes('truancy'))).toBe(true);
   });
 
-  it("keeps to the family's weekly budget for messages that can wait, while attendance alerts still go", async () => {
+  it("holds messages over the family's weekly budget and sends them in one digest once it allows; alerts always go", async () => {
     const studentId = await studentOutsideTeacherScope();
     const guardian = await addGuardian(bench, { studentId });
     await sql`UPDATE messaging_settings SET weekly_budget_per_family = 2 WHERE district_id = ${bench.districtId}`.execute(
       db(),
     );
+    bench.queue.take();
     try {
       for (const key of ['budget-1', 'budget-2']) {
         const ok = await send(admin, studentId, {
-          text: 'A note from school.',
+          text: `Note ${key}.`,
           contactIds: [guardian.contactId],
           idempotencyKey: key,
         });
-        expect(ok.json().messages).toHaveLength(1);
+        expect(ok.json().messages[0].heldForDigest).toBeUndefined();
       }
-      const over = await send(admin, studentId, {
-        text: 'One more note.',
-        contactIds: [guardian.contactId],
-        idempotencyKey: 'budget-3',
-      });
-      expect(over.json()).toMatchObject({
-        messages: [],
-        unreachable: [{ reason: expect.stringContaining('weekly budget is 2') }],
-      });
+      for (const key of ['budget-3', 'budget-4']) {
+        const over = await send(admin, studentId, {
+          text: `Note ${key}.`,
+          contactIds: [guardian.contactId],
+          idempotencyKey: key,
+        });
+        expect(over.json().messages[0]).toMatchObject({ heldForDigest: true });
+      }
       const alert = await send(admin, studentId, {
         template: 'same_day_check_in',
         category: 'attendance_alert',
         contactIds: [guardian.contactId],
       });
-      expect(alert.json().messages).toHaveLength(1);
+      expect(alert.json().messages[0].heldForDigest).toBeUndefined();
+      const jobs = bench.queue.take();
+      const digests = jobs.filter((job) => job.name === 'messaging.send-digest');
+      expect(digests).toHaveLength(2);
+      // The digest waits until the oldest counted message is a week old.
+      expect(digests[0]?.startAfter?.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+      expect(jobs.filter((job) => job.name === 'messaging.send-message')).toHaveLength(3);
+
+      const digestJob = createDigestJob();
+      const context = {
+        db: db(),
+        logger: pino({ level: 'silent' }),
+        jobId: 'j',
+        signal: new AbortController().signal,
+        queue: bench.queue,
+      };
+      const payload = { districtId: bench.districtId, contactId: guardian.contactId, v: 1 as const };
+      // Run early (still over budget): it waits again rather than sending.
+      await digestJob.handle(payload, context);
+      expect(bench.queue.take().map((job) => job.name)).toEqual(['messaging.send-digest']);
+      // A week later the budget allows one more message: the digest carries both held notes.
+      await sql`UPDATE messages SET created_at = created_at - interval '8 days' WHERE district_id = ${bench.districtId}
+        AND contact_id = ${guardian.contactId} AND status <> 'held'`.execute(db());
+      await digestJob.handle(payload, context);
+      await digestJob.handle(payload, context);
+      const { rows } = await sql<{
+        status: string;
+        body: string;
+        digest_id: string | null;
+        template_key: string | null;
+      }>`
+        SELECT status, body, digest_id, template_key FROM messages WHERE district_id = ${bench.districtId} AND contact_id = ${guardian.contactId}
+        ORDER BY created_at`.execute(db());
+      const digest = rows.filter((row) => row.template_key === 'weekly_digest');
+      expect(digest).toHaveLength(1);
+      expect(digest[0]?.body).toBe(
+        "This week's messages from Riverside Unified School District:\n\nNote budget-3.\n\nNote budget-4.",
+      );
+      expect(rows.filter((row) => row.status === 'digested')).toHaveLength(2);
+      expect(bench.queue.take().filter((job) => job.name === 'messaging.send-message')).toHaveLength(1);
     } finally {
       await sql`UPDATE messaging_settings SET weekly_budget_per_family = 5 WHERE district_id = ${bench.districtId}`.execute(
         db(),
       );
       bench.queue.take();
     }
+  });
+
+  it('routes per guardian: a second household can get alerts only', async () => {
+    const studentId = await studentOutsideTeacherScope();
+    const home = await addGuardian(bench, { studentId });
+    const other = await addGuardian(bench, { studentId });
+    const routing = await bench.app.inject({
+      method: 'PUT',
+      url: `/api/students/${studentId}/contacts/${other.contactId}/routing`,
+      headers: { cookie: admin },
+      payload: { attendanceAlerts: true, otherMessages: false },
+    });
+    expect(routing.statusCode).toBe(200);
+    const general = await send(admin, studentId, {
+      text: 'Conference next week.',
+      contactIds: [home.contactId],
+    });
+    expect(general.statusCode).toBe(201);
+    const refused = await send(admin, studentId, {
+      text: 'Conference next week.',
+      contactIds: [other.contactId],
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain('messages other than alerts');
+    const alert = await send(admin, studentId, {
+      template: 'same_day_check_in',
+      category: 'attendance_alert',
+      contactIds: [home.contactId, other.contactId],
+    });
+    expect(alert.json().messages).toHaveLength(2);
+    const byTeacher = await bench.app.inject({
+      method: 'PUT',
+      url: `/api/students/${studentId}/contacts/${other.contactId}/routing`,
+      headers: { cookie: teacher },
+      payload: { attendanceAlerts: false, otherMessages: false },
+    });
+    expect(byTeacher.statusCode).toBe(403);
+    bench.queue.take();
   });
 
   it('stops one person sending in a loop: 429 with Retry-After once the hourly limit is reached (scenario 23)', async () => {

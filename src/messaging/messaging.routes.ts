@@ -57,6 +57,12 @@ const SendBody = Type.Object(
   { additionalProperties: false },
 );
 
+const ContactParams = Type.Object({ studentId: Uuid, contactId: Uuid });
+const RoutingBody = Type.Object(
+  { attendanceAlerts: Type.Boolean(), otherMessages: Type.Boolean() },
+  { additionalProperties: false },
+);
+
 const PreviewBody = Type.Object(
   { text: Type.String({ maxLength: 5000 }), language: Type.Optional(Type.String({ maxLength: 10 })) },
   { additionalProperties: false },
@@ -235,6 +241,35 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
       if (Number(result.numAffectedRows ?? 0) === 0)
         throw new AppError('NOT_FOUND', { message: 'No such open reply.' });
       return { inboundId: request.params.inboundId, handled: true };
+    },
+  );
+
+  app.put<{ Params: Static<typeof ContactParams>; Body: Static<typeof RoutingBody> }>(
+    '/api/students/:studentId/contacts/:contactId/routing',
+    { config: { access: { roles: INBOX_READERS } }, schema: { params: ContactParams, body: RoutingBody } },
+    async (request) => {
+      const { studentId, contactId } = request.params;
+      const districtId = request.staff.districtId;
+      if (!(await isStudentVisible(db, request.staff, studentId)))
+        throw new AppError('NOT_FOUND', { message: 'No such student.' });
+      return db.transaction().execute(async (trx) => {
+        const result = await sql`
+          UPDATE student_contacts SET receives_attendance_messages = ${request.body.attendanceAlerts},
+            receives_other_messages = ${request.body.otherMessages}
+          WHERE district_id = ${districtId} AND student_id = ${studentId} AND contact_id = ${contactId}`.execute(
+          trx,
+        );
+        if (Number(result.numAffectedRows ?? 0) === 0) {
+          throw new AppError('NOT_FOUND', { message: 'This contact is not linked to this student.' });
+        }
+        await sql`
+          INSERT INTO audit_log (district_id, actor_type, actor_id, actor_role, student_id, action, target_type, target_id, outcome, detail)
+          VALUES (${districtId}, 'staff', ${request.staff.userId}, ${request.staff.roles[0] ?? null}, ${studentId},
+            'contact.routing', 'contact', ${contactId}, 'allowed', ${JSON.stringify(request.body)})`.execute(
+          trx,
+        );
+        return { studentId, contactId, ...request.body };
+      });
     },
   );
 

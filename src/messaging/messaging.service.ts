@@ -13,6 +13,7 @@ import type { StaffPrincipal } from '../staff/staff-principal.ts';
 import { isStudentVisible } from '../staff/student-scope.ts';
 import { type LanguageCode, resolveLanguage } from './content/languages.ts';
 import { renderTemplate, type TemplateKey, templateVariables } from './content/templates.ts';
+import { familyBudgetUsage, SEND_DIGEST } from './digest.job.ts';
 import { enqueueMessage } from './outbox.ts';
 import type { Channel } from './providers/provider.ts';
 import {
@@ -49,6 +50,8 @@ export interface PlannedMessage {
   readonly originalBody?: string;
   /** 'failed': translation was on but did not work, so the family gets the original words. */
   readonly translation?: 'machine' | 'failed';
+  /** Over the family's weekly budget: it goes in the next digest instead of on its own. */
+  readonly heldForDigest?: boolean;
 }
 
 export interface FamilyMessageResult {
@@ -73,7 +76,6 @@ interface StudentContext {
   quiet_end: string | null;
   school_day_start: string | null;
   school_day_end: string | null;
-  weekly_budget_per_family: number | null;
   absent_milli: number | null;
   days_attended: number | null;
   days_enrolled: number | null;
@@ -83,7 +85,6 @@ interface StudentContext {
 interface ContactRow {
   contact_id: string;
   household_id: string | null;
-  recent_messages: number;
   first_name: string;
   last_name: string;
   preferred_language: string;
@@ -107,7 +108,7 @@ async function studentContext(
       span.school_name, span.year_end,
       ms.sms_number, ms.quiet_start::text AS quiet_start, ms.quiet_end::text AS quiet_end,
       ms.school_day_start::text AS school_day_start, ms.school_day_end::text AS school_day_end,
-      ms.weekly_budget_per_family, sa.absent_milli, sa.days_attended, sa.days_enrolled, sa.projected_current
+      sa.absent_milli, sa.days_attended, sa.days_enrolled, sa.projected_current
     FROM students s
     JOIN districts d ON d.district_id = s.district_id
     LEFT JOIN messaging_settings ms ON ms.district_id = s.district_id
@@ -125,13 +126,15 @@ async function studentContext(
   return found;
 }
 
-async function familyContacts(db: Kysely<DB>, districtId: string, studentId: string): Promise<ContactRow[]> {
+/** The student's guardians who get messages of this category (routing per guardian). */
+async function familyContacts(
+  db: Kysely<DB>,
+  districtId: string,
+  studentId: string,
+  category: MessageCategory,
+): Promise<ContactRow[]> {
   const { rows } = await sql<ContactRow>`
     SELECT c.contact_id, c.household_id, c.first_name, c.last_name, c.preferred_language, c.preferred_channel, c.reads_text,
-      (SELECT count(*)::int FROM messages m JOIN contacts mc ON mc.district_id = m.district_id AND mc.contact_id = m.contact_id
-        WHERE m.district_id = c.district_id AND m.category <> 'reply' AND m.status <> 'suppressed'
-          AND m.created_at > now() - interval '7 days'
-          AND (m.contact_id = c.contact_id OR mc.household_id = c.household_id)) AS recent_messages,
       c.contact_window_start::text AS contact_window_start, c.contact_window_end::text AS contact_window_end,
       (SELECT p.phone_e164 FROM contact_phones p WHERE p.district_id = c.district_id AND p.contact_id = c.contact_id
         ORDER BY p.is_primary DESC, p.phone_type = 'mobile' DESC LIMIT 1) AS phone,
@@ -143,7 +146,8 @@ async function familyContacts(db: Kysely<DB>, districtId: string, studentId: str
         AND cc.contact_id = c.contact_id AND cc.status = 'opted_out') AS opted_out
     FROM student_contacts sc
     JOIN contacts c ON c.district_id = sc.district_id AND c.contact_id = sc.contact_id
-    WHERE sc.district_id = ${districtId} AND sc.student_id = ${studentId} AND sc.receives_attendance_messages
+    WHERE sc.district_id = ${districtId} AND sc.student_id = ${studentId}
+      AND (CASE WHEN ${category} = 'attendance_alert' THEN sc.receives_attendance_messages ELSE sc.receives_other_messages END)
     ORDER BY sc.contact_priority, c.last_name, c.first_name`.execute(db);
   return rows;
 }
@@ -203,13 +207,13 @@ export async function messageFamily(
     });
   }
   const student = await studentContext(db, principal.districtId, studentId);
-  let contacts = await familyContacts(db, principal.districtId, studentId);
+  let contacts = await familyContacts(db, principal.districtId, studentId, request.category);
   if (request.contactIds) {
     const wanted = new Set(request.contactIds);
     const unknown = request.contactIds.filter((id) => !contacts.some((contact) => contact.contact_id === id));
     if (unknown.length > 0) {
       throw new AppError('INVALID_INPUT', {
-        message: `These contacts are not guardians of this student who receive attendance messages: ${unknown.join(', ')}.`,
+        message: `These contacts are not guardians of this student who get ${request.category === 'attendance_alert' ? 'attendance alerts' : 'messages other than alerts'}: ${unknown.join(', ')}.`,
       });
     }
     contacts = contacts.filter((contact) => wanted.has(contact.contact_id));
@@ -260,16 +264,6 @@ export async function messageFamily(
   await db.transaction().execute(async (trx) => {
     for (const contact of contacts) {
       const contactName = `${contact.first_name} ${contact.last_name}`;
-      const budget = student.weekly_budget_per_family ?? DEFAULT_WEEKLY_BUDGET;
-      // Attendance alerts always go (and count); other messages wait for the family's budget.
-      if (request.category !== 'attendance_alert' && contact.recent_messages >= budget) {
-        unreachable.push({
-          contactId: contact.contact_id,
-          contactName,
-          reason: `this family has had ${contact.recent_messages} messages in the last 7 days, the district's weekly budget is ${budget}`,
-        });
-        continue;
-      }
       const route = chooseChannel(contact);
       if ('reason' in route) {
         unreachable.push({ contactId: contact.contact_id, contactName, reason: route.reason });
@@ -318,6 +312,11 @@ export async function messageFamily(
             : null,
       };
       const notBefore = earliestSendTime(now, request.category, rules);
+      // Attendance alerts always go (and count); other messages over the family's weekly budget
+      // are held and sent together in a digest once the budget allows.
+      const { rows: usage } = await familyBudgetUsage(principal.districtId, contact.contact_id).execute(trx);
+      const { used = 0, frees_at: budgetFreesAt = null, budget = DEFAULT_WEEKLY_BUDGET } = usage[0] ?? {};
+      const hold = request.category !== 'attendance_alert' && used >= budget;
       // "We missed your child today" only makes sense today.
       const expiresAt =
         request.category === 'attendance_alert' ? endOfLocalDay(now, student.time_zone) : null;
@@ -345,6 +344,7 @@ export async function messageFamily(
         notBefore,
         createdBy: principal.userId,
         expiresAt,
+        hold,
         ...(originalBody ? { originalBody, originalLanguage: 'en' } : {}),
       });
       planned.push({
@@ -358,7 +358,15 @@ export async function messageFamily(
         body,
         ...(originalBody ? { originalBody } : {}),
         ...(translation ? { translation } : {}),
+        ...(hold ? { heldForDigest: true } : {}),
       });
+      if (hold && created) {
+        await queue.send(
+          SEND_DIGEST,
+          { districtId: principal.districtId, contactId: contact.contact_id },
+          { trx, startAfter: new Date(Math.max(notBefore.getTime(), budgetFreesAt?.getTime() ?? 0)) },
+        );
+      }
     }
     await sql`
       INSERT INTO audit_log (district_id, actor_type, actor_id, actor_role, student_id, action, target_type, target_id, outcome, detail)

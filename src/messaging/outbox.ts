@@ -29,12 +29,17 @@ export interface NewMessage {
   readonly createdBy?: string | null;
   /** Not sent after this (a same-day alert: the end of that day). */
   readonly expiresAt?: Date | null;
+  /** Over the family's weekly budget: kept `held` (no send job) for the next digest. */
+  readonly hold?: boolean;
   /** What staff wrote, when `body` is its machine translation. */
   readonly originalBody?: string | null;
   readonly originalLanguage?: string | null;
 }
 
-/** Adds a message to the outbox and enqueues its send; `created` is false when the dedupe key already existed. */
+/**
+ * Adds a message to the outbox and enqueues its send (a held message gets none: the digest
+ * job sends it); `created` is false when the dedupe key already existed.
+ */
 export async function enqueueMessage(
   trx: Transaction<DB>,
   queue: JobSender,
@@ -42,14 +47,16 @@ export async function enqueueMessage(
 ): Promise<{ messageId: string; created: boolean }> {
   const { rows } = await sql<{ message_id: string }>`
     INSERT INTO messages (district_id, dedupe_key, contact_id, student_id, channel, category, template_key,
-      language, to_address, subject, body, keypad_prompt, not_before, created_by, original_body, original_language, expires_at)
+      language, to_address, subject, body, keypad_prompt, not_before, created_by, original_body, original_language, expires_at, status)
     VALUES (${message.districtId}, ${message.dedupeKey}, ${message.contactId}, ${message.studentId},
       ${message.channel}, ${message.category}, ${message.templateKey}, ${message.language}, ${message.toAddress},
       ${message.subject}, ${message.body}, ${message.keypadPrompt ?? null}, ${message.notBefore}, ${message.createdBy ?? null},
-      ${message.originalBody ?? null}, ${message.originalLanguage ?? null}, ${message.expiresAt ?? null})
+      ${message.originalBody ?? null}, ${message.originalLanguage ?? null}, ${message.expiresAt ?? null},
+      ${message.hold ? 'held' : 'queued'})
     ON CONFLICT (district_id, dedupe_key) DO NOTHING
     RETURNING message_id`.execute(trx);
   const created = rows[0];
+  if (created && message.hold) return { messageId: created.message_id, created: true };
   if (!created) {
     const existing = await sql<{ message_id: string }>`
       SELECT message_id FROM messages

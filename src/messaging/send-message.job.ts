@@ -56,7 +56,17 @@ export interface SendMessageDependencies {
   readonly random?: () => number;
 }
 
-const FINISHED = new Set(['accepted', 'sent', 'delivered', 'undelivered', 'failed', 'suppressed']);
+/** Nothing more to do (a held message waits for its digest, which is sent as a message of its own). */
+const FINISHED = new Set([
+  'accepted',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  'suppressed',
+  'held',
+  'digested',
+]);
 
 const Uuid = Type.String({
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
@@ -333,19 +343,25 @@ export async function sendMessage(
     return;
   }
 
-  // 4. The ledger row, committed before the call; a second run finds it and stops here.
+  // 4. The claim and the ledger row, committed before the call. The claim only succeeds if the
+  // message is still where this run read it (not raised by a callback that settled an unclear
+  // attempt meanwhile, not claimed by another run); a second run finds the open attempt.
+  const claimLost = new Error('claim lost');
   try {
     await db.transaction().execute(async (trx) => {
+      const claimed = await sql`
+        UPDATE messages SET status = 'sending', attempts = ${attemptNo}, updated_at = now()
+        WHERE district_id = ${message.district_id} AND message_id = ${message.message_id}
+          AND status IN ('queued', 'sending', 'uncertain') AND attempts = ${message.attempts}`.execute(trx);
+      if (Number(claimed.numAffectedRows ?? 0) === 0) throw claimLost;
       await sql`
         INSERT INTO message_attempts (district_id, message_id, attempt_no, state, provider)
         VALUES (${message.district_id}, ${message.message_id}, ${attemptNo}, 'attempting', ${provider.name})`.execute(
         trx,
       );
-      await sql`
-        UPDATE messages SET status = 'sending', attempts = ${attemptNo}, updated_at = now()
-        WHERE district_id = ${message.district_id} AND message_id = ${message.message_id}`.execute(trx);
     });
   } catch (error) {
+    if (error === claimLost) return; // the message moved on without us
     if ((error as { code?: string }).code === '23505') return; // another run holds the attempt
     throw error;
   }

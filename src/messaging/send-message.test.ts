@@ -155,7 +155,7 @@ describe(`sending (${testEngine()})`, () => {
 
   it('treats a timeout as unclear: reconciles and finds the message the slow provider took', async () => {
     const { messageId, body } = await newSms();
-    bench.fake.failNext({ kind: 'hang_after_accept', ms: 2000 });
+    bench.fake.failNext({ kind: 'hang_after_accept', ms: 5000 });
     await bench.run(messageId);
     const first = await messageState(bench, messageId);
     expect(first.attempts[0]).toMatchObject({ state: expect.stringMatching(/uncertain|accepted/) });
@@ -166,7 +166,7 @@ describe(`sending (${testEngine()})`, () => {
   });
 
   it('resends after a timeout or a reset when reconciliation shows the provider never had it', async () => {
-    for (const fault of [{ kind: 'hang', ms: 1500 } as const, { kind: 'reset' } as const]) {
+    for (const fault of [{ kind: 'hang', ms: 5000 } as const, { kind: 'reset' } as const]) {
       const { messageId, body } = await newSms();
       bench.fake.failNext(fault);
       await bench.run(messageId);
@@ -259,7 +259,7 @@ describe(`sending (${testEngine()})`, () => {
 
   it('aborts a run that outlives its expiry through the job signal, and the ledger stops a second call (scenario 12a)', async () => {
     const { messageId, body } = await newSms();
-    bench.fake.failNext({ kind: 'hang_after_accept', ms: 3000 });
+    bench.fake.failNext({ kind: 'hang_after_accept', ms: 5000 });
     const expiry = new AbortController();
     const first = bench.run(messageId, { inFlightGraceMs: 60_000 }, expiry.signal);
     await new Promise((resolve) => setTimeout(resolve, 100));

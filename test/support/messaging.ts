@@ -87,7 +87,7 @@ export async function startMessagingBench(overrides: Record<string, string> = {}
     TWILIO_API_URL: fake.apiBaseUrl,
     SMTP_URL: `smtp://${sink.host}:${sink.port}`,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    MESSAGE_SEND_TIMEOUT_MS: '500',
+    MESSAGE_SEND_TIMEOUT_MS: '2000',
     ...overrides,
   });
   const app = await buildApp({ config, database, logger: silent, queue });

@@ -37,6 +37,7 @@ export const TEMPLATE_KEYS = [
   'opt_out_confirmation',
   'opt_in_confirmation',
   'help_reply',
+  'weekly_digest',
   'voice_keypad_prompt',
 ] as const;
 
@@ -57,7 +58,8 @@ export type Catalogue = { readonly [K in TemplateKey]: TemplateText };
 /**
  * Where each template may be sent. The keyword replies (STOP/START/HELP) and the consent
  * notice are SMS-only; the statutory notice is too long for a text and goes by email or
- * letter; the keypad prompt is read on a call after a message body.
+ * letter; the keypad prompt is read on a call after a message body; the weekly digest heads the
+ * messages a family's weekly budget held back, sent together once the budget allows.
  */
 export const TEMPLATE_CHANNELS: { readonly [K in TemplateKey]: readonly Channel[] } = {
   same_day_check_in: ['sms', 'email', 'voice'],
@@ -74,6 +76,7 @@ export const TEMPLATE_CHANNELS: { readonly [K in TemplateKey]: readonly Channel[
   opt_out_confirmation: ['sms'],
   opt_in_confirmation: ['sms'],
   help_reply: ['sms'],
+  weekly_digest: ['sms', 'email'],
   voice_keypad_prompt: ['voice'],
 };
 

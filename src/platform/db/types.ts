@@ -264,6 +264,7 @@ export interface Messages {
   created_by: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  digest_id: string | null;
   expires_at: Timestamp | null;
   original_body: string | null;
   original_language: string | null;
@@ -459,6 +460,7 @@ export interface StudentContacts {
   may_view_portal: Generated<boolean>;
   contact_priority: Generated<number>;
   source_id: string | null;
+  receives_other_messages: Generated<boolean>;
 }
 
 export interface StudentSchoolAttendance {

@@ -85,6 +85,10 @@ export const ar: Catalogue = {
   help_reply: {
     body: 'معكم فريق الحضور في {schoolName}. يسعدنا مساعدتكم: ردّوا هنا أو اتصلوا على {schoolPhone}. أرسلوا STOP لإيقاف الرسائل.',
   },
+  weekly_digest: {
+    body: 'رسائل هذا الأسبوع من {schoolName}:',
+    emailSubject: 'رسائل هذا الأسبوع من {schoolName}',
+  },
   voice_keypad_prompt: {
     body: 'اضغطوا 1 لتأكيد وجود {childName} في المدرسة اليوم. اضغطوا 2 لإبلاغنا بمرض {childName}. اضغطوا 3 إذا كنتم بحاجة إلى مساعدة من المدرسة. اضغطوا 9 لإيقاف هذه المكالمات.',
   },

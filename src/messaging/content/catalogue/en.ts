@@ -78,6 +78,10 @@ Thank you for working with us.
   help_reply: {
     body: 'This is the attendance team at {schoolName}. We are happy to help: reply here or call us at {schoolPhone}. Reply STOP to stop texts.',
   },
+  weekly_digest: {
+    body: "This week's messages from {schoolName}:",
+    emailSubject: "This week's messages from {schoolName}",
+  },
   voice_keypad_prompt: {
     body: 'Press 1 if {childName} is at school today. Press 2 to tell us {childName} is sick. Press 3 if you need help from the school. Press 9 to stop these calls.',
   },

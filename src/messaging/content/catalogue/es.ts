@@ -76,6 +76,10 @@ Gracias por trabajar con nosotros.
   help_reply: {
     body: 'Le escribe el equipo de asistencia de {schoolName}. Con gusto le ayudamos: responda aquí o llame al {schoolPhone}. Responda STOP para no recibir más mensajes.',
   },
+  weekly_digest: {
+    body: 'Los mensajes de esta semana de {schoolName}:',
+    emailSubject: 'Los mensajes de esta semana de {schoolName}',
+  },
   voice_keypad_prompt: {
     body: 'Marque 1 si {childName} está hoy en la escuela. Marque 2 si {childName} faltó por enfermedad. Marque 3 si necesita ayuda de la escuela. Marque 9 para dejar de recibir estas llamadas.',
   },

@@ -77,6 +77,10 @@ Merci de travailler avec nous.
   help_reply: {
     body: "Ici l'équipe d'assiduité de {schoolName}. Nous sommes là pour vous aider : répondez ici ou appelez le {schoolPhone}. Répondez STOP pour ne plus recevoir de SMS.",
   },
+  weekly_digest: {
+    body: 'Les messages de la semaine de {schoolName} :',
+    emailSubject: 'Les messages de la semaine de {schoolName}',
+  },
   voice_keypad_prompt: {
     body: "Appuyez sur 1 si {childName} est à l'école aujourd'hui. Appuyez sur 2 pour nous dire que {childName} est malade. Appuyez sur 3 si vous avez besoin de l'aide de l'école. Appuyez sur 9 pour ne plus recevoir ces appels.",
   },

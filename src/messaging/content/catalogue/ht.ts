@@ -75,6 +75,10 @@ Mèsi paske w ap travay avèk nou.
   help_reply: {
     body: 'Se ekip prezans {schoolName}. Nou la pou ede w: reponn isit la oswa rele {schoolPhone}. Reponn STOP pou sispann resevwa mesaj.',
   },
+  weekly_digest: {
+    body: 'Mesaj semèn sa a soti nan {schoolName}:',
+    emailSubject: 'Mesaj semèn sa a soti nan {schoolName}',
+  },
   voice_keypad_prompt: {
     body: 'Peze 1 si {childName} lekòl jodi a. Peze 2 pou di nou {childName} malad. Peze 3 si w bezwen èd nan men lekòl la. Peze 9 pou sispann resevwa apèl sa yo.',
   },

@@ -75,6 +75,10 @@ export const ko: Catalogue = {
   help_reply: {
     body: '{schoolName} 출석 지원팀입니다. 기꺼이 도와드리겠습니다: 여기로 답장하시거나 전화({schoolPhone}) 주세요. 문자 수신을 원치 않으시면 STOP이라고 답장해 주세요.',
   },
+  weekly_digest: {
+    body: '이번 주 {schoolName}에서 보낸 메시지:',
+    emailSubject: '이번 주 {schoolName}에서 보낸 메시지',
+  },
   voice_keypad_prompt: {
     body: '{childName} 학생이 오늘 학교에 있으면 1번을 누르세요. {childName} 학생이 아프다고 알려 주시려면 2번을 누르세요. 학교의 도움이 필요하시면 3번을 누르세요. 이 전화를 더 이상 받지 않으시려면 9번을 누르세요.',
   },

@@ -76,6 +76,10 @@ Obrigado por trabalhar conosco.
   help_reply: {
     body: 'Aqui é a equipe de frequência da {schoolName}. Estamos aqui para ajudar: responda aqui ou ligue para {schoolPhone}. Responda STOP para parar de receber mensagens.',
   },
+  weekly_digest: {
+    body: 'As mensagens desta semana de {schoolName}:',
+    emailSubject: 'As mensagens desta semana de {schoolName}',
+  },
   voice_keypad_prompt: {
     body: 'Aperte 1 se {childName} está na escola hoje. Aperte 2 para nos avisar que {childName} está doente. Aperte 3 se precisar de ajuda da escola. Aperte 9 para não receber mais estas ligações.',
   },

@@ -78,6 +78,10 @@ Waad ku mahadsan tihiin inaad nala shaqaysaan.
   help_reply: {
     body: 'Waa kooxda xaadiritaanka {schoolName}. Waan diyaar u nahay inaan ku caawinno: halkan nagu soo jawaab ama wac {schoolPhone}. U jawaab STOP si aad u joojiso fariimaha.',
   },
+  weekly_digest: {
+    body: 'Fariimaha toddobaadkan ee ka yimid {schoolName}:',
+    emailSubject: 'Fariimaha toddobaadkan ee ka yimid {schoolName}',
+  },
   voice_keypad_prompt: {
     body: 'Riix 1 haddii ardayga {childName} uu maanta iskuulka joogo. Riix 2 si aad noogu sheegto in ardayga {childName} uu jiran yahay. Riix 3 haddii aad u baahan tahay caawimaad iskuulka. Riix 9 si aad u joojiso wicitaannadan.',
   },

@@ -78,6 +78,10 @@ Salamat po sa pakikipagtulungan ninyo.
   help_reply: {
     body: 'Ito ang attendance team ng {schoolName}. Handa kaming tumulong: mag-reply dito o tumawag sa {schoolPhone}. I-reply ang STOP para huminto sa pagtanggap ng text.',
   },
+  weekly_digest: {
+    body: 'Mga mensahe ngayong linggo mula sa {schoolName}:',
+    emailSubject: 'Mga mensahe ngayong linggo mula sa {schoolName}',
+  },
   voice_keypad_prompt: {
     body: 'Pindutin ang 1 kung nasa paaralan si {childName} ngayon. Pindutin ang 2 para sabihing may sakit si {childName}. Pindutin ang 3 kung kailangan ninyo ng tulong mula sa paaralan. Pindutin ang 9 para ihinto ang mga tawag na ito.',
   },

@@ -74,6 +74,10 @@ Cảm ơn quý vị đã cùng hợp tác.
   help_reply: {
     body: 'Đây là nhóm chuyên cần của {schoolName}. Chúng tôi sẵn sàng giúp: xin nhắn lại ở đây hoặc gọi {schoolPhone}. Trả lời STOP để ngừng nhận tin nhắn.',
   },
+  weekly_digest: {
+    body: 'Tin nhắn tuần này từ {schoolName}:',
+    emailSubject: 'Tin nhắn tuần này từ {schoolName}',
+  },
   voice_keypad_prompt: {
     body: 'Bấm 1 nếu hôm nay {childName} có mặt ở trường. Bấm 2 để báo cho chúng tôi biết {childName} bị bệnh. Bấm 3 nếu quý vị cần trường giúp đỡ. Bấm 9 để ngừng nhận các cuộc gọi này.',
   },

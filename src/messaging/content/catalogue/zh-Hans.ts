@@ -74,6 +74,10 @@ export const zhHans: Catalogue = {
   help_reply: {
     body: '这里是{schoolName}出勤小组。我们很乐意帮忙：请在此回复或致电{schoolPhone}。回复 STOP 停止接收短信。',
   },
+  weekly_digest: {
+    body: '{schoolName}本周的消息：',
+    emailSubject: '{schoolName}本周的消息',
+  },
   voice_keypad_prompt: {
     body: '如果{childName}今天在学校，请按1。如果{childName}生病了，请按2告诉我们。如果您需要学校的帮助，请按3。如不想再接到这些电话，请按9。',
   },

@@ -74,6 +74,10 @@ export const zhHant: Catalogue = {
   help_reply: {
     body: '這裡是{schoolName}出席小組。我們很樂意幫忙：請在此回覆或致電{schoolPhone}。回覆 STOP 停止接收簡訊。',
   },
+  weekly_digest: {
+    body: '{schoolName}本週的訊息：',
+    emailSubject: '{schoolName}本週的訊息',
+  },
   voice_keypad_prompt: {
     body: '如果{childName}今天在學校，請按1。如果{childName}生病了，請按2告訴我們。如果您需要學校的協助，請按3。如不想再接到這些電話，請按9。',
   },

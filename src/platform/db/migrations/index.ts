@@ -8,7 +8,7 @@ import * as attendanceEngine from './2026-11-23T1300_attendance-engine.ts';
 import * as staffSessions from './2026-11-23T1400_staff-sessions.ts';
 import * as importRuns from './2026-11-23T1500_import-runs.ts';
 import * as messaging from './2026-11-23T1600_messaging.ts';
-import * as messageExpiryAndTranslations from './2026-11-23T1700_message-expiry-and-translations.ts';
+import * as messagingRefinements from './2026-11-23T1700_messaging-refinements.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_create-foundation': createFoundation,
@@ -16,5 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1400_staff-sessions': staffSessions,
   '2026-11-23T1500_import-runs': importRuns,
   '2026-11-23T1600_messaging': messaging,
-  '2026-11-23T1700_message-expiry-and-translations': messageExpiryAndTranslations,
+  '2026-11-23T1700_messaging-refinements': messagingRefinements,
 };
