@@ -14,7 +14,11 @@ import type { JobDefinition } from './platform/jobs/job.ts';
 /** The jobs of this deployment, wired to its configuration (providers, public address). */
 export function createJobs(config: Config): readonly JobDefinition[] {
   return [
-    createSendMessageJob({ providers: createProviders(config), publicUrl: config.PUBLIC_URL }),
+    createSendMessageJob({
+      providers: createProviders(config),
+      publicUrl: config.PUBLIC_URL,
+      replyDomain: config.EMAIL_REPLY_DOMAIN,
+    }),
     createTranslateReplyJob(createTranslator(config)),
     createDigestJob(),
   ];

@@ -35,18 +35,27 @@ export interface InboundResult {
   readonly reply: { readonly text: string; readonly language: string } | null;
 }
 
-interface ContactMatch {
+export interface ContactMatch {
   contact_id: string;
   preferred_language: string;
 }
 
+export interface SenderDistrict {
+  district_id: string;
+  name: string;
+  sms_number: string | null;
+}
+
+/** Who sent a reply, when the caller has already worked it out (an email's reply address names its message). */
+export interface KnownSender {
+  readonly district: SenderDistrict;
+  readonly contacts: readonly ContactMatch[];
+}
+
 /** Which district a reply belongs to: the one whose number it was sent to. */
-async function districtForNumber(
-  db: Kysely<DB>,
-  to: string,
-): Promise<{ district_id: string; name: string } | undefined> {
-  const { rows } = await sql<{ district_id: string; name: string }>`
-    SELECT d.district_id, d.name FROM messaging_settings ms JOIN districts d USING (district_id)
+async function districtForNumber(db: Kysely<DB>, to: string): Promise<SenderDistrict | undefined> {
+  const { rows } = await sql<SenderDistrict>`
+    SELECT d.district_id, d.name, ms.sms_number FROM messaging_settings ms JOIN districts d USING (district_id)
     WHERE ms.sms_number = ${to}`.execute(db);
   return rows[0];
 }
@@ -86,9 +95,9 @@ const CONFIRMATIONS: Partial<Record<string, TemplateKey>> = {
 export async function receiveReply(
   db: Kysely<DB>,
   reply: InboundReply,
-  options: { translate?: JobSender } = {},
+  options: { translate?: JobSender; sender?: KnownSender } = {},
 ): Promise<InboundResult> {
-  const district = await districtForNumber(db, reply.to);
+  const district = options.sender?.district ?? (await districtForNumber(db, reply.to));
   if (!district) {
     return {
       recorded: false,
@@ -101,11 +110,15 @@ export async function receiveReply(
   }
   const intent = reply.channel === 'voice' ? keypadIntent(reply.body) : recogniseReply(reply.body);
   return db.transaction().execute(async (trx) => {
-    const { rows: contacts } = await sql<ContactMatch>`
-      SELECT c.contact_id, c.preferred_language FROM contact_phones p
-      JOIN contacts c ON c.district_id = p.district_id AND c.contact_id = p.contact_id
-      WHERE p.district_id = ${district.district_id} AND p.phone_e164 = ${reply.from}
-      ORDER BY p.is_primary DESC, c.contact_id`.execute(trx);
+    const contacts =
+      options.sender?.contacts ??
+      (
+        await sql<ContactMatch>`
+          SELECT c.contact_id, c.preferred_language FROM contact_phones p
+          JOIN contacts c ON c.district_id = p.district_id AND c.contact_id = p.contact_id
+          WHERE p.district_id = ${district.district_id} AND p.phone_e164 = ${reply.from}
+          ORDER BY p.is_primary DESC, c.contact_id`.execute(trx)
+      ).rows;
     const contact = contacts[0];
     const inserted = await sql<{ inbound_id: string }>`
       INSERT INTO inbound_messages (district_id, provider, provider_message_id, channel, from_address, to_address,
@@ -145,7 +158,7 @@ export async function receiveReply(
       ? renderTemplate(template, language, {
           schoolName: district.name,
           districtName: district.name,
-          schoolPhone: reply.to,
+          schoolPhone: district.sms_number ?? '',
         })
       : null;
     if (options.translate && reply.channel !== 'voice') {
@@ -155,8 +168,9 @@ export async function receiveReply(
         { trx },
       );
     }
-    if (answer && contact) {
+    if (answer && contact && reply.channel !== 'email') {
       // The answer goes back in the webhook's response; it is kept in the conversation like any message.
+      // (An email's answer is sent through the outbox by the caller.)
       await sql`
         INSERT INTO messages (district_id, dedupe_key, contact_id, channel, category, template_key, language,
           to_address, body, status, provider)

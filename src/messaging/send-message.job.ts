@@ -52,6 +52,8 @@ export const DEFAULT_SEND_POLICY: SendPolicy = {
 export interface SendMessageDependencies {
   readonly providers: ProviderRegistry;
   readonly publicUrl: string;
+  /** EMAIL_REPLY_DOMAIN: emails carry Reply-To reply+<message id>@ this domain. */
+  readonly replyDomain?: string | undefined;
   readonly policy?: Partial<SendPolicy>;
   readonly random?: () => number;
 }
@@ -133,7 +135,7 @@ async function loadMessage(
   return rows[0];
 }
 
-function outbound(message: MessageRow, publicUrl: string): OutboundMessage {
+function outbound(message: MessageRow, publicUrl: string, replyDomain: string | undefined): OutboundMessage {
   const ids = `d=${message.district_id}&m=${message.message_id}`;
   return {
     districtId: message.district_id,
@@ -148,6 +150,7 @@ function outbound(message: MessageRow, publicUrl: string): OutboundMessage {
     statusCallbackUrl: `${publicUrl}/webhooks/twilio/status?${ids}`,
     gatherUrl: `${publicUrl}/webhooks/twilio/voice?${ids}`,
     unsubscribeUrl: `${publicUrl}/unsubscribe/${message.unsubscribe_token}`,
+    replyTo: replyDomain && message.channel === 'email' ? `reply+${message.message_id}@${replyDomain}` : null,
     keypadPrompt: message.keypad_prompt,
     speechLanguage: speechLanguageOf(message.language),
   };
@@ -240,7 +243,7 @@ export async function sendMessage(
     );
     return;
   }
-  const request = outbound(message, dependencies.publicUrl);
+  const request = outbound(message, dependencies.publicUrl, dependencies.replyDomain);
 
   // 2. An attempt without a recorded answer: find out what happened before anything else.
   const { rows: open } = await sql<AttemptRow>`

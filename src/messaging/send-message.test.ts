@@ -210,6 +210,7 @@ describe(`sending (${testEngine()})`, () => {
         statusCallbackUrl: `${bench.config.PUBLIC_URL}/webhooks/twilio/status?d=${bench.districtId}&m=${messageId}`,
         gatherUrl: '',
         unsubscribeUrl: '',
+        replyTo: null,
         keypadPrompt: null,
         speechLanguage: null,
       },

@@ -229,6 +229,23 @@ export const settings = {
     'Homeroom <homeroom@localhost>',
     text,
   ),
+  EMAIL_REPLY_DOMAIN: setting(
+    'Domain whose mail is forwarded to /webhooks/mailgun/inbound (its MX at Mailgun): emails to families carry Reply-To reply+<message id>@ this domain, so replies join the conversation.',
+    'a domain name such as replies.lincoln.example.org',
+    undefined,
+    (raw) => {
+      const value = raw.trim().toLowerCase();
+      if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(value))
+        throw new SettingError();
+      return value;
+    },
+  ),
+  MAILGUN_SIGNING_KEY: setting(
+    'Mailgun webhook signing key: verifies forwarded replies. Without it /webhooks/mailgun/inbound refuses everything.',
+    'a non-empty string',
+    undefined,
+    text,
+  ),
   MESSAGE_SEND_TIMEOUT_MS: setting(
     'How long one call to a provider may take before its outcome counts as unclear (it is then reconciled, never blindly re-sent).',
     'an integer number of milliseconds from 100 to 120000',

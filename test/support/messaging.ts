@@ -107,6 +107,7 @@ export async function startMessagingBench(overrides: Record<string, string> = {}
         {
           providers,
           publicUrl: config.PUBLIC_URL,
+          replyDomain: config.EMAIL_REPLY_DOMAIN,
           policy: { inFlightGraceMs: 0, ...policy },
           random: () => 0.5,
         },

@@ -25,6 +25,8 @@ export interface OutboundMessage {
   readonly statusCallbackUrl: string;
   /** Where a voice call's keypad choice is sent. */
   readonly gatherUrl: string;
+  /** Where a family's email reply goes (reply+<message id>@EMAIL_REPLY_DOMAIN), when replies are set up. */
+  readonly replyTo: string | null;
   /** One-click unsubscribe (RFC 8058) for email that is not an alert. */
   readonly unsubscribeUrl: string;
   /** What a voice call reads after the message (keypad choices), in the family's language. */

@@ -64,6 +64,7 @@ export function createSmtpProvider(options: SmtpOptions): MessageProvider {
           text: message.body,
           html: emailHtml(message.body, message.language, direction),
           messageId: `<${message.messageId}@homeroom>`,
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
           headers,
         });
         return { kind: 'accepted', providerMessageId: info.messageId, status: 'sent' };

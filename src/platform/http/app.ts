@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAttendanceRoutes } from '../../attendance/attendance.routes.ts';
 import { registerDevOutboxRoutes } from '../../messaging/dev-outbox.routes.ts';
+import { registerEmailInboundRoutes } from '../../messaging/email-inbound.routes.ts';
 import { registerMessagingRoutes } from '../../messaging/messaging.routes.ts';
 import { registerUnsubscribeRoutes } from '../../messaging/unsubscribe.routes.ts';
 import { registerWebhookRoutes } from '../../messaging/webhooks.routes.ts';
@@ -171,6 +172,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerSignInPage(app);
   registerMessagingRoutes(app, dependencies);
   registerWebhookRoutes(app, dependencies);
+  registerEmailInboundRoutes(app, dependencies);
   registerUnsubscribeRoutes(app, dependencies);
   registerDevOutboxRoutes(app, dependencies);
   return app;
