@@ -27,6 +27,18 @@ export interface AttendanceEvents {
   recorded_at: GeneratedTimestamp;
 }
 
+export interface AttendanceMarkHistory {
+  district_id: string;
+  mark_history_id: GeneratedAlways<number>;
+  section_id: string;
+  student_id: string;
+  date: string;
+  previous_mark: Json | null;
+  new_mark: Json;
+  changed_by: string;
+  changed_at: GeneratedTimestamp;
+}
+
 export interface AttendanceRefreshQueue {
   district_id: string;
   student_id: string;
@@ -512,6 +524,7 @@ export interface Students {
 
 export interface DB {
   attendance_events: AttendanceEvents;
+  attendance_mark_history: AttendanceMarkHistory;
   attendance_refresh_queue: AttendanceRefreshQueue;
   audit_log: AuditLog;
   bell_schedules: BellSchedules;

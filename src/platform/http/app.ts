@@ -6,6 +6,7 @@
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAttendanceRoutes } from '../../attendance/attendance.routes.ts';
+import { registerTakeAttendanceRoutes } from '../../attendance/take-attendance.routes.ts';
 import { registerDevOutboxRoutes } from '../../messaging/dev-outbox.routes.ts';
 import { registerEmailInboundRoutes } from '../../messaging/email-inbound.routes.ts';
 import { registerMessagingRoutes } from '../../messaging/messaging.routes.ts';
@@ -169,6 +170,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerHomeRoutes(app, dependencies);
   registerSessionRoutes(app, dependencies);
   registerAttendanceRoutes(app, dependencies);
+  registerTakeAttendanceRoutes(app, dependencies);
   registerSignInPage(app);
   registerMessagingRoutes(app, dependencies);
   registerWebhookRoutes(app, dependencies);

@@ -9,6 +9,7 @@ import * as staffSessions from './2026-11-23T1400_staff-sessions.ts';
 import * as importRuns from './2026-11-23T1500_import-runs.ts';
 import * as messaging from './2026-11-23T1600_messaging.ts';
 import * as messagingRefinements from './2026-11-23T1700_messaging-refinements.ts';
+import * as attendanceTaking from './2026-11-23T1800_attendance-taking.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_create-foundation': createFoundation,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1500_import-runs': importRuns,
   '2026-11-23T1600_messaging': messaging,
   '2026-11-23T1700_messaging-refinements': messagingRefinements,
+  '2026-11-23T1800_attendance-taking': attendanceTaking,
 };
