@@ -282,3 +282,44 @@ export async function takeAttendance(
     return { changed, roster: await rosterOf(trx, principal.districtId, sectionId, date) };
   });
 }
+
+/**
+ * Records a whole-day absence that a family reported (a reply staff confirmed), with its
+ * source, so the attendance record shows where it came from. Idempotent by `sourceId`.
+ * Throws INVALID_INPUT when the student is not enrolled on that date.
+ */
+export async function recordReportedAbsence(
+  db: Kysely<DB> | Transaction<DB>,
+  absence: {
+    readonly districtId: string;
+    readonly studentId: string;
+    readonly date: string;
+    readonly excused: boolean;
+    readonly reason: (typeof MARK_REASONS)[number];
+    readonly note: string;
+    readonly sourceSystem: string;
+    readonly sourceId: string;
+    readonly recordedBy: string;
+  },
+): Promise<void> {
+  const { rows } = await sql<{ school_id: string }>`
+    SELECT es.school_id FROM enrolment_spans es
+    WHERE es.district_id = ${absence.districtId} AND es.student_id = ${absence.studentId}
+      AND es.entry_date <= ${absence.date}::date AND (es.end_date_exclusive IS NULL OR es.end_date_exclusive > ${absence.date}::date)
+    ORDER BY es.is_primary DESC LIMIT 1`.execute(db);
+  const schoolId = rows[0]?.school_id;
+  if (!schoolId) {
+    throw new AppError('INVALID_INPUT', {
+      message: `The student is not enrolled on ${absence.date}, so no absence can be recorded.`,
+    });
+  }
+  await sql`
+    INSERT INTO attendance_events (district_id, student_id, school_id, date, category, reason, is_excused, note,
+      source_system, source_id, recorded_by)
+    VALUES (${absence.districtId}, ${absence.studentId}, ${schoolId}, ${absence.date},
+      ${absence.excused ? 'excused_absence' : 'unexcused_absence'}, ${absence.reason}, ${absence.excused},
+      ${absence.note.slice(0, 500)}, ${absence.sourceSystem}, ${absence.sourceId}, ${absence.recordedBy})
+    ON CONFLICT (district_id, source_system, source_id) DO UPDATE SET category = excluded.category,
+      reason = excluded.reason, is_excused = excluded.is_excused, recorded_by = excluded.recorded_by,
+      recorded_at = now()`.execute(db);
+}

@@ -231,6 +231,65 @@ describe(`messaging API (${testEngine()})`, () => {
     }
   });
 
+  it("records the absence a family reported, once staff confirm it, with its source and the family's words", async () => {
+    const studentId = await studentOutsideTeacherScope();
+    const guardian = await addGuardian(bench, { studentId });
+    await bench.fake.postInboundSms(`${bench.config.PUBLIC_URL}/webhooks/twilio/sms`, {
+      from: guardian.phone,
+      to: bench.smsNumber,
+      body: 'He is sick with a fever today',
+    });
+    const { rows } = await sql<{ inbound_id: string }>`SELECT inbound_id FROM inbound_messages
+      WHERE district_id = ${bench.districtId} AND contact_id = ${guardian.contactId}`.execute(db());
+    const inboundId = rows[0]?.inbound_id as string;
+    const url = `/api/messaging/inbox/${inboundId}/record-absence`;
+    const payload = { studentId, date: '2027-01-14', excused: true };
+    const recorded = await bench.app.inject({ method: 'POST', url, headers: { cookie: admin }, payload });
+    expect(recorded.statusCode).toBe(200);
+    expect(recorded.json()).toMatchObject({ category: 'excused_absence', reason: 'illness' });
+    expect(
+      (await bench.app.inject({ method: 'POST', url, headers: { cookie: admin }, payload })).statusCode,
+    ).toBe(200);
+    const events = await sql<{ category: string; reason: string; note: string; source_system: string }>`
+      SELECT category, reason, note, source_system FROM attendance_events
+      WHERE district_id = ${bench.districtId} AND student_id = ${studentId} AND source_system = 'family-reply'`.execute(
+      db(),
+    );
+    expect(events.rows).toEqual([
+      {
+        category: 'excused_absence',
+        reason: 'illness',
+        note: 'Reported by the family (sms): He is sick with a fever today',
+        source_system: 'family-reply',
+      },
+    ]);
+    const handled = await sql<{
+      handled_at: Date | null;
+    }>`SELECT handled_at FROM inbound_messages WHERE inbound_id = ${inboundId}`.execute(db());
+    expect(handled.rows[0]?.handled_at).not.toBeNull();
+    // Another student of the district is not this family's child; a date out of enrolment is named.
+    const { rows: others } = await sql<{ student_id: string }>`SELECT student_id FROM students
+      WHERE district_id = ${bench.districtId} AND student_id <> ${studentId} LIMIT 1`.execute(db());
+    const otherChild = await bench.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: admin },
+      payload: { ...payload, studentId: others[0]?.student_id },
+    });
+    expect(otherChild.statusCode).toBe(404);
+    const outOfYear = await bench.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: admin },
+      payload: { ...payload, date: '2025-01-14' },
+    });
+    expect(outOfYear.statusCode).toBe(400);
+    expect(outOfYear.json().error.message).toContain('not enrolled on 2025-01-14');
+    expect(
+      (await bench.app.inject({ method: 'POST', url, headers: { cookie: teacher }, payload })).statusCode,
+    ).toBe(403);
+  });
+
   it('routes per guardian: a second household can get alerts only', async () => {
     const studentId = await studentOutsideTeacherScope();
     const home = await addGuardian(bench, { studentId });

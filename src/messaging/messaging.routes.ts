@@ -8,6 +8,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { MARK_REASONS, recordReportedAbsence } from '../attendance/take-attendance.ts';
 import { AppError } from '../platform/errors.ts';
 import type { AppDependencies } from '../platform/http/app.ts';
 import type { StaffRole } from '../staff/staff-principal.ts';
@@ -58,6 +59,23 @@ const SendBody = Type.Object(
 );
 
 const ContactParams = Type.Object({ studentId: Uuid, contactId: Uuid });
+const RecordAbsenceBody = Type.Object(
+  {
+    studentId: Uuid,
+    date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    excused: Type.Boolean(),
+    reason: Type.Optional(Type.Union(MARK_REASONS.map((reason) => Type.Literal(reason)))),
+  },
+  { additionalProperties: false },
+);
+
+/** The attendance reason a family's barrier suggests, when staff do not choose one. */
+const REASON_FOR_BARRIER: Readonly<Record<string, (typeof MARK_REASONS)[number]>> = {
+  health: 'illness',
+  logistics: 'transport',
+  family_circumstances: 'family',
+  school: 'other',
+};
 const RoutingBody = Type.Object(
   { attendanceAlerts: Type.Boolean(), otherMessages: Type.Boolean() },
   { additionalProperties: false },
@@ -241,6 +259,56 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
       if (Number(result.numAffectedRows ?? 0) === 0)
         throw new AppError('NOT_FOUND', { message: 'No such open reply.' });
       return { inboundId: request.params.inboundId, handled: true };
+    },
+  );
+
+  app.post<{ Params: Static<typeof InboundParams>; Body: Static<typeof RecordAbsenceBody> }>(
+    '/api/messaging/inbox/:inboundId/record-absence',
+    {
+      config: { access: { roles: INBOX_READERS } },
+      schema: { params: InboundParams, body: RecordAbsenceBody },
+    },
+    async (request) => {
+      const districtId = request.staff.districtId;
+      const { studentId, date, excused } = request.body;
+      const { inboundId } = request.params;
+      if (!(await isStudentVisible(db, request.staff, studentId)))
+        throw new AppError('NOT_FOUND', { message: 'No such student.' });
+      return db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ body: string; channel: string; intent: { barrier?: string } }>`
+          SELECT i.body, i.channel, i.intent FROM inbound_messages i
+          JOIN student_contacts sc ON sc.district_id = i.district_id AND sc.contact_id = i.contact_id AND sc.student_id = ${studentId}
+          WHERE i.district_id = ${districtId} AND i.inbound_id = ${inboundId}
+          FOR UPDATE OF i`.execute(trx);
+        const found = rows[0];
+        if (!found) throw new AppError('NOT_FOUND', { message: "No such reply from this student's family." });
+        const reason = request.body.reason ?? REASON_FOR_BARRIER[found.intent.barrier ?? ''] ?? 'unknown';
+        await recordReportedAbsence(trx, {
+          districtId,
+          studentId,
+          date,
+          excused,
+          reason,
+          note: `Reported by the family (${found.channel}): ${found.body}`,
+          sourceSystem: 'family-reply',
+          sourceId: `${inboundId}:${studentId}:${date}`,
+          recordedBy: request.staff.userId,
+        });
+        await sql`UPDATE inbound_messages SET handled_at = coalesce(handled_at, now()), handled_by = coalesce(handled_by, ${request.staff.userId})
+          WHERE district_id = ${districtId} AND inbound_id = ${inboundId}`.execute(trx);
+        await sql`
+          INSERT INTO audit_log (district_id, actor_type, actor_id, actor_role, student_id, action, target_type, target_id, outcome, detail)
+          VALUES (${districtId}, 'staff', ${request.staff.userId}, ${request.staff.roles[0] ?? null}, ${studentId},
+            'attendance.record-from-reply', 'inbound_message', ${inboundId}, 'allowed',
+            ${JSON.stringify({ date, excused, reason })})`.execute(trx);
+        return {
+          inboundId,
+          studentId,
+          date,
+          category: excused ? 'excused_absence' : 'unexcused_absence',
+          reason,
+        };
+      });
     },
   );
 
