@@ -6,7 +6,8 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { AppDependencies } from '../platform/http/app.ts';
 import type { StaffPrincipal, StaffRole } from '../staff/staff-principal.ts';
@@ -116,57 +117,13 @@ export function registerAttendanceRoutes(app: FastifyInstance, { database }: App
     { config: { access: { roles: STUDENT_READERS } }, schema: { params: StudentParams } },
     async (request) => {
       const principal = principalOf(request);
-      const detail = await findStudentFigures(db, principal.districtId, request.params.studentId, (ref) =>
-        visibleStudent(principal, ref),
-      );
-      if (!detail)
-        throw new AppError('NOT_FOUND', {
-          message: `No attendance figures for student ${request.params.studentId} that you may see.`,
-        });
-      const profile = await resolveProfile(db, principal.districtId);
-      const figures = detail.figures;
+      const detail = await studentDetail(db, principal, request.params.studentId);
       await sql`INSERT INTO audit_log (district_id, actor_type, actor_id, actor_role, student_id, action, target_type, target_id, outcome, ip)
         VALUES (${principal.districtId}, 'staff', ${principal.userId}, ${principal.roles[0] ?? null}, ${request.params.studentId},
           'attendance.view-student', 'student', ${request.params.studentId}, 'allowed', ${request.ip})`.execute(
         db,
       );
-      return {
-        studentId: request.params.studentId,
-        name: `${(figures.preferred_name as string | null) ?? figures.first_name} ${figures.last_name}`,
-        localId: figures.local_id,
-        gradeLevel: figures.grade_level,
-        school: { schoolId: figures.school_id, name: figures.school_name },
-        asOf: figures.as_of,
-        profile: { key: profile.key, name: profile.name, measure: profile.measure },
-        total: publicFigures(figures),
-        bySchool: detail.schools.map((school) => ({
-          schoolId: school.school_id,
-          name: school.school_name,
-          ...publicFigures(school),
-        })),
-        projection: {
-          remainingDays: figures.remaining_days,
-          atCurrentPace: figures.projected_current,
-          atRecentPace: figures.projected_recent,
-          onTrackToBeChronic: figures.on_track,
-        },
-        earlySignalMonth: figures.early_signal_month,
-        patterns: {
-          weekday: figures.pattern_weekday,
-          aroundBreaks: figures.pattern_around_breaks,
-          skippedSection:
-            figures.skipped_section_id === null
-              ? null
-              : {
-                  sectionId: figures.skipped_section_id,
-                  name: detail.skippedSectionName,
-                  days: figures.skipped_section_days,
-                },
-          trend: figures.trend,
-        },
-        history: detail.history,
-        explanation: explainFigures(figures as unknown as StoredFigures, profile, detail.skippedSectionName),
-      };
+      return detail;
     },
   );
 
@@ -293,6 +250,57 @@ export function registerAttendanceRoutes(app: FastifyInstance, { database }: App
       ON CONFLICT DO NOTHING`.execute(db);
     return Number(result.numAffectedRows ?? 0);
   }
+}
+
+/** One student's figures as the API and the staff pages show them (NOT_FOUND outside the caller's scope). */
+export async function studentDetail(db: Kysely<DB>, principal: StaffPrincipal, studentId: string) {
+  const detail = await findStudentFigures(db, principal.districtId, studentId, (ref) =>
+    visibleStudent(principal, ref),
+  );
+  if (!detail) {
+    throw new AppError('NOT_FOUND', {
+      message: `No attendance figures for student ${studentId} that you may see.`,
+    });
+  }
+  const profile = await resolveProfile(db, principal.districtId);
+  const figures = detail.figures;
+  return {
+    studentId: studentId,
+    name: `${(figures.preferred_name as string | null) ?? figures.first_name} ${figures.last_name}`,
+    localId: figures.local_id,
+    gradeLevel: figures.grade_level,
+    school: { schoolId: figures.school_id, name: figures.school_name },
+    asOf: figures.as_of,
+    profile: { key: profile.key, name: profile.name, measure: profile.measure },
+    total: publicFigures(figures),
+    bySchool: detail.schools.map((school) => ({
+      schoolId: school.school_id,
+      name: school.school_name,
+      ...publicFigures(school),
+    })),
+    projection: {
+      remainingDays: figures.remaining_days,
+      atCurrentPace: figures.projected_current,
+      atRecentPace: figures.projected_recent,
+      onTrackToBeChronic: figures.on_track,
+    },
+    earlySignalMonth: figures.early_signal_month,
+    patterns: {
+      weekday: figures.pattern_weekday,
+      aroundBreaks: figures.pattern_around_breaks,
+      skippedSection:
+        figures.skipped_section_id === null
+          ? null
+          : {
+              sectionId: figures.skipped_section_id,
+              name: detail.skippedSectionName,
+              days: figures.skipped_section_days,
+            },
+      trend: figures.trend,
+    },
+    history: detail.history,
+    explanation: explainFigures(figures as unknown as StoredFigures, profile, detail.skippedSectionName),
+  };
 }
 
 function publicFigures(row: Record<string, unknown>) {
