@@ -3,18 +3,33 @@
  * audit) from a small same-origin script, then returns to the page that asked for it.
  */
 import { readFileSync } from 'node:fs';
+import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
+import type { Database } from '../platform/db/connection.ts';
+import { clearSessionCookie, readSessionToken } from '../platform/http/auth.ts';
 import { html } from '../platform/http/html.ts';
 import { renderPage } from '../platform/http/page.ts';
+import { signOut } from './session.service.ts';
 
 const script = readFileSync(new URL('./sign-in.js', import.meta.url), 'utf8');
 
 /** Only paths on this server: never an open redirect. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/students';
 }
 
-export function registerSignInPage(app: FastifyInstance): void {
+export function registerSignInPage(app: FastifyInstance, database: Database): void {
+  // Sign out from a page: a form post (no JavaScript needed), then back to the sign-in page.
+  app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 1024 });
+    scope.post('/sign-out', { config: { access: 'public' } }, async (request, reply) => {
+      const token = readSessionToken(request);
+      if (token) await signOut(database.db, token, { ip: request.ip });
+      clearSessionCookie(request, reply);
+      return reply.redirect('/sign-in', 303);
+    });
+  });
+
   app.get<{ Querystring: { next?: string } }>(
     '/sign-in',
     { config: { access: 'public' } },

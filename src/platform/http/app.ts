@@ -12,6 +12,8 @@ import { registerEmailInboundRoutes } from '../../messaging/email-inbound.routes
 import { registerMessagingRoutes } from '../../messaging/messaging.routes.ts';
 import { registerUnsubscribeRoutes } from '../../messaging/unsubscribe.routes.ts';
 import { registerWebhookRoutes } from '../../messaging/webhooks.routes.ts';
+import { registerSectionPages } from '../../staff/pages/sections.page.ts';
+import { registerStudentPages } from '../../staff/pages/students.page.ts';
 import { registerSessionRoutes } from '../../staff/session.routes.ts';
 import { registerSignInPage } from '../../staff/sign-in.page.ts';
 import { isStaffRole, type StaffRole } from '../../staff/staff-principal.ts';
@@ -22,8 +24,10 @@ import type { JobSender } from '../jobs/job.ts';
 import type { Logger } from '../logger.ts';
 import { registerAuth } from './auth.ts';
 import { registerHomeRoutes } from './home.routes.ts';
+import { html } from './html.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { registerOperationsRoutes } from './operations.routes.ts';
+import { renderPage } from './page.ts';
 
 /**
  * Who may call a route: anyone ('public'), or a signed-in staff member holding one of the
@@ -115,6 +119,24 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     ) {
       return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     }
+    // A person in a browser gets a page, not JSON.
+    if (isAppError(error) && request.method === 'GET' && request.headers.accept?.includes('text/html')) {
+      return reply
+        .status(error.status)
+        .type('text/html; charset=utf-8')
+        .send(
+          renderPage({
+            title:
+              error.status === 404
+                ? 'Not found'
+                : error.status === 403
+                  ? 'Not allowed'
+                  : 'Something is wrong',
+            main: html`<h1>${error.status === 404 ? 'Not found' : error.status === 403 ? 'Not allowed' : 'Something is wrong'}</h1>
+              <p>${error.message}</p><p><a href="/">Back to the start page</a></p>`,
+          }),
+        );
+    }
     if (isAppError(error)) {
       const retryAfter = error.details?.retryAfterSeconds;
       if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
@@ -171,7 +193,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerSessionRoutes(app, dependencies);
   registerAttendanceRoutes(app, dependencies);
   registerTakeAttendanceRoutes(app, dependencies);
-  registerSignInPage(app);
+  registerSignInPage(app, dependencies.database);
+  registerStudentPages(app, dependencies);
+  registerSectionPages(app, dependencies);
   registerMessagingRoutes(app, dependencies);
   registerWebhookRoutes(app, dependencies);
   registerEmailInboundRoutes(app, dependencies);

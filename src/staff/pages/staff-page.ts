@@ -1,0 +1,65 @@
+/**
+ * The frame of the staff pages: the signed-in member's navigation (what their roles open),
+ * a notice after a form was sent, and the page's content. Pages are rendered on the server and
+ * work without JavaScript (docs/decisions/0010).
+ */
+import type { FastifyReply } from 'fastify';
+import type { Config } from '../../platform/config.ts';
+import { html, type SafeHtml } from '../../platform/http/html.ts';
+import { renderPage } from '../../platform/http/page.ts';
+import { hasAnyRole, type StaffPrincipal } from '../staff-principal.ts';
+
+export type StaffSection = 'students' | 'sections' | 'outbox';
+
+export function staffNav(principal: StaffPrincipal, config: Config, current: StaffSection) {
+  const links: { href: string; label: string; current?: boolean; section: StaffSection }[] = [];
+  if (
+    hasAnyRole(principal, ['district_admin', 'school_admin', 'attendance_champion', 'counselor', 'teacher'])
+  ) {
+    links.push({ href: '/students', label: 'Students', section: 'students' });
+  }
+  if (hasAnyRole(principal, ['district_admin', 'school_admin', 'attendance_champion', 'teacher'])) {
+    links.push({ href: '/sections', label: 'Take attendance', section: 'sections' });
+  }
+  if (
+    config.MESSAGING_MODE === 'dev' &&
+    hasAnyRole(principal, ['district_admin', 'school_admin', 'attendance_champion', 'counselor', 'teacher'])
+  ) {
+    links.push({ href: '/dev/outbox', label: 'Development outbox', section: 'outbox' });
+  }
+  return {
+    displayName: principal.displayName,
+    links: links.map(({ section, ...link }) => ({ ...link, current: section === current })),
+  };
+}
+
+/** Sends a staff page. `notice` is a short confirmation shown once (from a redirect's query). */
+export function sendStaffPage(
+  reply: FastifyReply,
+  options: {
+    readonly principal: StaffPrincipal;
+    readonly config: Config;
+    readonly current: StaffSection;
+    readonly title: string;
+    readonly main: SafeHtml;
+    readonly notice?: string | undefined;
+  },
+): FastifyReply {
+  const main = html`${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}${options.main}`;
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(
+      renderPage({
+        title: options.title,
+        main,
+        nav: staffNav(options.principal, options.config, options.current),
+      }),
+    );
+}
+
+/** Redirects after a form post, with a notice for the next page (Post/Redirect/Get). */
+export function redirectWithNotice(reply: FastifyReply, path: string, notice: string): FastifyReply {
+  const separator = path.includes('?') ? '&' : '?';
+  return reply.redirect(`${path}${separator}notice=${encodeURIComponent(notice)}`, 303);
+}

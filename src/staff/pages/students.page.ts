@@ -1,0 +1,385 @@
+/**
+ * The staff pages about students: the list (filters and paging on the server, sorted by who
+ * needs attention most) and one student's page — the figures and why they are flagged, the
+ * trajectory against the 90% line, the guardians with their language and consent, the
+ * conversation with the family, and a form to send a built-in message.
+ */
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import { listStudents, type StudentListItem } from '../../attendance/attendance.repository.ts';
+import { STUDENT_READERS, studentDetail } from '../../attendance/attendance.routes.ts';
+import { TIERS, type Tier } from '../../attendance/definition-profiles.ts';
+import {
+  TEMPLATE_CHANNELS,
+  TEMPLATE_KEYS,
+  type TemplateKey,
+  templateVariables,
+} from '../../messaging/content/templates.ts';
+import { MESSAGE_SENDERS } from '../../messaging/messaging.routes.ts';
+import { messageFamily } from '../../messaging/messaging.service.ts';
+import { AppError, isAppError } from '../../platform/errors.ts';
+import type { AppDependencies } from '../../platform/http/app.ts';
+import { html, type SafeHtml } from '../../platform/http/html.ts';
+import { visibleStudent } from '../student-scope.ts';
+import { redirectWithNotice, sendStaffPage } from './staff-page.ts';
+
+const TIER_LABELS: Readonly<Record<Tier, string>> = {
+  satisfactory: 'Satisfactory',
+  at_risk: 'At risk',
+  moderate_chronic: 'Moderate chronic',
+  severe_chronic: 'Severe chronic',
+};
+const PATTERN_LABELS: Readonly<Record<string, string>> = {
+  weekday: 'one weekday',
+  around_breaks: 'around breaks',
+  skipped_section: 'skips a class',
+  worsening: 'worsening',
+  improving: 'improving',
+  early_signal: 'early signal',
+};
+/** What Homeroom fills in by itself from the student's record (messaging.service.ts). */
+const AUTOMATIC_VALUES = new Set([
+  'childName',
+  'schoolName',
+  'districtName',
+  'staffName',
+  'schoolPhone',
+  'daysMissed',
+  'projectedDays',
+  'yearEndMonth',
+  'daysAttended',
+  'daysScheduled',
+]);
+/**
+ * Templates staff send from a student's page: those that go by text and need nothing typed in
+ * (conference invitations need a time, and arrive with conferences; replies are not sent by hand).
+ */
+const SENDABLE: readonly TemplateKey[] = TEMPLATE_KEYS.filter(
+  (key) =>
+    TEMPLATE_CHANNELS[key].includes('sms') &&
+    ![
+      'consent_confirmation',
+      'opt_out_confirmation',
+      'opt_in_confirmation',
+      'help_reply',
+      'weekly_digest',
+    ].includes(key) &&
+    templateVariables(key).every((name) => AUTOMATIC_VALUES.has(name)),
+);
+const TEMPLATE_LABELS: Readonly<Record<string, string>> = {
+  same_day_check_in: 'Same-day check-in (we missed your child today)',
+  real_number: 'The real number, with the projection',
+  improvement_celebration: 'Celebrate improvement',
+  weekly_summary: 'Weekly summary',
+  monthly_summary: 'Monthly summary',
+  conference_invitation: 'Conference invitation',
+  conference_reminder: 'Conference reminder',
+  survey_invitation: 'How is school going? (1 to 10)',
+  no_answer_follow_up: 'Follow-up when nobody answered',
+};
+
+const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
+/** The figures store the share of days missed; people read attendance (the share attended). */
+const attendance = (absenceRate: number) => percent(1 - absenceRate);
+const number = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
+const tierBadge = (tier: Tier) => html`<span class="tier tier-${tier}">${TIER_LABELS[tier]}</span>`;
+
+interface ListQuery {
+  readonly q?: string;
+  readonly tier?: string;
+  readonly chronic?: string;
+  readonly onTrack?: string;
+  readonly schoolId?: string;
+  readonly page?: string;
+  readonly notice?: string;
+}
+
+function renderRow(student: StudentListItem): SafeHtml {
+  return html`<tr>
+    <td><a href="/students/${student.studentId}">${student.name}</a><br><small>${student.localId}</small></td>
+    <td>${student.gradeLevel}</td>
+    <td>${student.schoolName}</td>
+    <td class="num">${number(student.daysAbsent)} / ${student.daysEnrolled}</td>
+    <td class="num">${attendance(student.rate)}</td>
+    <td>${tierBadge(student.tier)}${student.onTrack && !student.chronic ? html`<br><small>on track to be chronic</small>` : ''}</td>
+    <td class="num">${Math.round(student.projected)}</td>
+    <td>${student.patterns.map((pattern) => PATTERN_LABELS[pattern] ?? pattern).join(', ')}</td>
+  </tr>`;
+}
+
+/**
+ * The trajectory: the attendance rate (share of days attended) over the year against the 90%
+ * line, as an SVG with a table for screen readers.
+ */
+export function trajectoryChart(history: readonly { asOf: string; rate: number }[]): SafeHtml {
+  if (history.length < 2) return html`<p class="empty">Not enough history yet to draw a trend.</p>`;
+  const width = 640;
+  const height = 220;
+  const pad = { left: 44, right: 12, top: 12, bottom: 28 };
+  const low = Math.min(0.7, ...history.map((point) => point.rate));
+  const first = Date.parse(history[0]?.asOf as string);
+  const last = Date.parse(history[history.length - 1]?.asOf as string);
+  const x = (asOf: string) =>
+    pad.left + ((Date.parse(asOf) - first) / Math.max(1, last - first)) * (width - pad.left - pad.right);
+  const y = (rate: number) => pad.top + ((1 - rate) / (1 - low)) * (height - pad.top - pad.bottom);
+  const points = history.map((point) => `${x(point.asOf).toFixed(1)},${y(point.rate).toFixed(1)}`).join(' ');
+  const ticks = [1, 0.9, 0.8, 0.7].filter((tick) => tick >= low);
+  return html`<figure class="chart">
+    <svg viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="trajectory-title">
+      <title id="trajectory-title">Attendance rate from ${history[0]?.asOf} to ${history[history.length - 1]?.asOf}, against the 90% line</title>
+      ${ticks.map((tick) => html`<text x="${pad.left - 6}" y="${y(tick) + 4}" text-anchor="end" font-size="11" fill="#4a5468">${Math.round(tick * 100)}%</text>`)}
+      <line x1="${pad.left}" x2="${width - pad.right}" y1="${y(0.9)}" y2="${y(0.9)}" stroke="#a4161a" stroke-dasharray="6 4" stroke-width="1.5"></line>
+      <text x="${width - pad.right}" y="${y(0.9) - 5}" text-anchor="end" font-size="11" fill="#a4161a">90%: chronic absence below this line</text>
+      <polyline points="${points}" fill="none" stroke="#0b5fad" stroke-width="2.5"></polyline>
+      ${history.map((point) => html`<circle cx="${x(point.asOf).toFixed(1)}" cy="${y(point.rate).toFixed(1)}" r="3" fill="#0b5fad"></circle>`)}
+      <text x="${pad.left}" y="${height - 8}" font-size="11" fill="#4a5468">${history[0]?.asOf}</text>
+      <text x="${width - pad.right}" y="${height - 8}" text-anchor="end" font-size="11" fill="#4a5468">${history[history.length - 1]?.asOf}</text>
+    </svg>
+    <figcaption>Attendance rate over the school year; the dashed line is 90%.</figcaption>
+    <table class="visually-hidden"><caption>Attendance rate by date</caption>
+      <thead><tr><th scope="col">Date</th><th scope="col">Rate</th></tr></thead>
+      <tbody>${history.map((point) => html`<tr><td>${point.asOf}</td><td>${percent(point.rate)}</td></tr>`)}</tbody>
+    </table>
+  </figure>`;
+}
+
+export function registerStudentPages(app: FastifyInstance, dependencies: AppDependencies): void {
+  const { config } = dependencies;
+  const db = dependencies.database.db;
+
+  app.get<{ Querystring: ListQuery }>(
+    '/students',
+    { config: { access: { roles: STUDENT_READERS } } },
+    async (request, reply) => {
+      const principal = request.staff;
+      const query = request.query;
+      const tier = TIERS.includes(query.tier as Tier) ? (query.tier as Tier) : undefined;
+      const page = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
+      const search = query.q?.trim().slice(0, 100) || undefined;
+      const schools = await sql<{ school_id: string; name: string }>`
+      SELECT school_id, name FROM schools WHERE district_id = ${principal.districtId} ORDER BY name`.execute(
+        db,
+      );
+      const schoolId = schools.rows.some((school) => school.school_id === query.schoolId)
+        ? query.schoolId
+        : undefined;
+      const list = await listStudents(
+        db,
+        principal.districtId,
+        (ref) => visibleStudent(principal, ref),
+        {
+          ...(tier ? { tiers: [tier] } : {}),
+          ...(query.chronic === 'on' ? { chronic: true } : {}),
+          ...(query.onTrack === 'on' ? { onTrack: true } : {}),
+          ...(schoolId ? { schoolId } : {}),
+          ...(search ? { search } : {}),
+        },
+        { page, pageSize: 25, sort: 'rate_desc' },
+      );
+      const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
+      const link = (target: number) => {
+        const params = new URLSearchParams(
+          Object.entries({
+            q: search,
+            tier,
+            chronic: query.chronic,
+            onTrack: query.onTrack,
+            schoolId,
+          }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+        );
+        params.set('page', String(target));
+        return `/students?${params}`;
+      };
+      const main = html`<h1>Students</h1>
+      <form class="filters" method="get" action="/students" role="search">
+        <label>Name or ID <input type="search" name="q" value="${search ?? ''}"></label>
+        <label>Tier <select name="tier"><option value="">Any tier</option>${TIERS.map((value) => html`<option value="${value}"${value === tier ? html` selected` : ''}>${TIER_LABELS[value]}</option>`)}</select></label>
+        <label>School <select name="schoolId"><option value="">All my schools</option>${schools.rows.map((school) => html`<option value="${school.school_id}"${school.school_id === schoolId ? html` selected` : ''}>${school.name}</option>`)}</select></label>
+        <label class="check"><input type="checkbox" name="chronic"${query.chronic === 'on' ? html` checked` : ''}> Chronically absent</label>
+        <label class="check"><input type="checkbox" name="onTrack"${query.onTrack === 'on' ? html` checked` : ''}> On track to be chronic</label>
+        <button type="submit">Show</button>
+      </form>
+      <p>${list.total.toLocaleString('en-US')} ${list.total === 1 ? 'student' : 'students'}${list.asOf ? `, figures as of ${list.asOf}` : ''}; lowest attendance first.</p>
+      ${
+        list.students.length === 0
+          ? html`<p class="empty">No students match these filters.</p>`
+          : html`<div class="table-wrap"><table class="data">
+        <caption class="visually-hidden">Students, lowest attendance first</caption>
+        <thead><tr><th scope="col">Student</th><th scope="col">Grade</th><th scope="col">School</th><th scope="col" class="num">Days absent / enrolled</th><th scope="col" class="num">Attendance</th><th scope="col">Tier</th><th scope="col" class="num">Projected absences</th><th scope="col">Patterns</th></tr></thead>
+        <tbody>${list.students.map(renderRow)}</tbody>
+      </table></div>`
+      }
+      <nav class="pager" aria-label="Pages">
+        ${page > 1 ? html`<a href="${link(page - 1)}">Previous</a>` : ''}
+        <span>Page ${page} of ${pages}</span>
+        ${page < pages ? html`<a href="${link(page + 1)}">Next</a>` : ''}
+      </nav>`;
+      return sendStaffPage(reply, {
+        principal,
+        config,
+        current: 'students',
+        title: 'Students',
+        main,
+        notice: query.notice,
+      });
+    },
+  );
+
+  app.get<{ Params: { studentId: string }; Querystring: { notice?: string } }>(
+    '/students/:studentId',
+    { config: { access: { roles: STUDENT_READERS } } },
+    async (request, reply) => {
+      const principal = request.staff;
+      const { studentId } = request.params;
+      if (!/^[0-9a-f-]{36}$/i.test(studentId))
+        throw new AppError('NOT_FOUND', { message: 'No such student.' });
+      const detail = await studentDetail(db, principal, studentId);
+      await sql`INSERT INTO audit_log (district_id, actor_type, actor_id, actor_role, student_id, action, target_type, target_id, outcome, ip)
+        VALUES (${principal.districtId}, 'staff', ${principal.userId}, ${principal.roles[0] ?? null}, ${studentId},
+          'attendance.view-student', 'student', ${studentId}, 'allowed', ${request.ip})`.execute(db);
+      const main = await renderStudent(request, studentId, detail);
+      return sendStaffPage(reply, {
+        principal,
+        config,
+        current: 'students',
+        title: detail.name,
+        main,
+        notice: request.query.notice,
+      });
+    },
+  );
+
+  async function renderStudent(
+    request: FastifyRequest,
+    studentId: string,
+    detail: Awaited<ReturnType<typeof studentDetail>>,
+  ) {
+    const principal = request.staff;
+    const total = detail.total;
+    const guardians = await sql<{
+      contact_id: string;
+      name: string;
+      relationship: string;
+      preferred_language: string;
+      preferred_channel: string;
+      opted_out: string[] | null;
+      receives_attendance_messages: boolean;
+    }>`
+      SELECT c.contact_id, c.first_name || ' ' || c.last_name AS name, sc.relationship, c.preferred_language, c.preferred_channel,
+        sc.receives_attendance_messages,
+        (SELECT array_agg(cc.channel ORDER BY cc.channel) FROM contact_consents cc WHERE cc.district_id = c.district_id
+          AND cc.contact_id = c.contact_id AND cc.status = 'opted_out') AS opted_out
+      FROM student_contacts sc JOIN contacts c ON c.district_id = sc.district_id AND c.contact_id = sc.contact_id
+      WHERE sc.district_id = ${principal.districtId} AND sc.student_id = ${studentId}
+      ORDER BY sc.contact_priority, c.last_name`.execute(db);
+    const conversation = await sql<{
+      direction: string;
+      contact_name: string;
+      channel: string;
+      body: string;
+      status: string;
+      at: Date;
+      intent: { intent?: string; barrier?: string } | null;
+    }>`
+      SELECT * FROM (
+        SELECT 'out' AS direction, c.first_name || ' ' || c.last_name AS contact_name, m.channel, m.body, m.status, m.created_at AS at, NULL::jsonb AS intent
+        FROM messages m JOIN contacts c ON c.district_id = m.district_id AND c.contact_id = m.contact_id
+        WHERE m.district_id = ${principal.districtId} AND m.student_id = ${studentId}
+        UNION ALL
+        SELECT 'in', c.first_name || ' ' || c.last_name, i.channel, i.body, CASE WHEN i.handled_at IS NULL THEN 'open' ELSE 'handled' END, i.received_at, i.intent
+        FROM inbound_messages i JOIN contacts c ON c.district_id = i.district_id AND c.contact_id = i.contact_id
+        WHERE i.district_id = ${principal.districtId}
+          AND i.contact_id IN (SELECT contact_id FROM student_contacts WHERE district_id = ${principal.districtId} AND student_id = ${studentId})
+      ) items ORDER BY at DESC LIMIT 30`.execute(db);
+    const when = new Intl.DateTimeFormat('en-US', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'UTC',
+    });
+    const canSend = MESSAGE_SENDERS.some((role) => principal.roles.includes(role));
+    return html`<p><a href="/students">← All students</a></p>
+      <h1>${detail.name}</h1>
+      <p>Grade ${detail.gradeLevel} · ${detail.school.name} · ID ${detail.localId} · figures as of ${detail.asOf} (${detail.profile.name})</p>
+      <div class="figures-row">
+        <div class="figure"><span class="value">${attendance(total.rate as number)}</span> attendance</div>
+        <div class="figure"><span class="value">${number(total.daysAbsent as number)}</span> days missed of ${total.daysEnrolled}</div>
+        <div class="figure"><span class="value">${Math.round(detail.projection.atCurrentPace as number)}</span> days projected by the end of the year</div>
+        <div class="figure"><span class="value">${tierBadge(total.tier as Tier)}</span> ${detail.projection.onTrackToBeChronic && !total.chronic ? 'on track to be chronic' : ''}</div>
+      </div>
+      <section aria-labelledby="why"><h2 id="why">${detail.explanation.flagged ? 'Why this student is flagged' : 'How this student is doing'}</h2>
+        <ul>${detail.explanation.reasons.map((reason) => html`<li>${reason.text}</li>`)}</ul>
+      </section>
+      <section aria-labelledby="trajectory"><h2 id="trajectory">Trajectory</h2>${trajectoryChart(
+        detail.history.map((point) => ({ asOf: point.asOf, rate: 1 - point.rate })),
+      )}</section>
+      <section aria-labelledby="family"><h2 id="family">Family</h2>
+        ${
+          guardians.rows.length === 0
+            ? html`<p class="empty">No guardians on file.</p>`
+            : html`<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Guardian</th><th scope="col">Relationship</th><th scope="col">Language</th><th scope="col">Prefers</th><th scope="col">Opted out of</th></tr></thead>
+          <tbody>${guardians.rows.map((guardian) => html`<tr><td>${guardian.name}${guardian.receives_attendance_messages ? '' : html`<br><small>no attendance messages</small>`}</td><td>${guardian.relationship.replaceAll('_', ' ')}</td><td>${guardian.preferred_language}</td><td>${guardian.preferred_channel}</td><td>${guardian.opted_out?.join(', ') ?? '—'}</td></tr>`)}</tbody></table></div>`
+        }
+      </section>
+      ${
+        canSend
+          ? html`<section aria-labelledby="send"><h2 id="send">Send a message to the family</h2>
+        <form class="stack" method="post" action="/students/${studentId}/messages">
+          <label for="template">Message</label>
+          <select id="template" name="template">${SENDABLE.map((key) => html`<option value="${key}">${TEMPLATE_LABELS[key] ?? key}</option>`)}</select>
+          <label class="check"><input type="checkbox" name="alert"> This is a same-day absence alert</label>
+          <p><small>Each guardian gets it in their language, on the channel they can use, within quiet hours.</small></p>
+          <button type="submit">Send</button>
+        </form></section>`
+          : ''
+      }
+      <section aria-labelledby="conversation"><h2 id="conversation">Conversation</h2>
+        ${
+          conversation.rows.length === 0
+            ? html`<p class="empty">No messages yet.</p>`
+            : html`<ul class="outbox">${conversation.rows.map(
+                (item) => html`<li class="card${item.direction === 'in' ? ' from-family' : ''}">
+            <p class="meta">${item.direction === 'out' ? 'To' : 'From'} <strong>${item.contact_name}</strong> · ${item.channel.toUpperCase()} · ${when.format(item.at)} UTC · <span class="status">${item.status}</span></p>
+            <p class="body">${item.body}</p>
+            ${item.intent?.intent && item.intent.intent !== 'unknown' ? html`<p class="meta">Reads as: ${item.intent.intent.replaceAll('_', ' ')}${item.intent.barrier ? ` (${item.intent.barrier.replaceAll('_', ' ')})` : ''}</p>` : ''}
+          </li>`,
+              )}</ul>`
+        }
+      </section>`;
+  }
+
+  app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 16_384 });
+    scope.post<{ Params: { studentId: string }; Body: { template?: string; alert?: string } }>(
+      '/students/:studentId/messages',
+      { config: { access: { roles: MESSAGE_SENDERS } } },
+      async (request, reply) => {
+        const { studentId } = request.params;
+        const template = SENDABLE.find((key) => key === request.body?.template);
+        if (!template) throw new AppError('INVALID_INPUT', { message: 'Choose one of the listed messages.' });
+        const queue = dependencies.queue;
+        if (!queue)
+          throw new AppError('UNAVAILABLE', {
+            message: 'The job queue is not running, so nothing can be sent.',
+          });
+        try {
+          const result = await messageFamily({ db, queue }, request.staff, studentId, {
+            content: { template },
+            category: request.body?.alert === 'on' ? 'attendance_alert' : 'general',
+          });
+          const sent = result.messages.length;
+          const notice =
+            sent === 0
+              ? `Nothing was sent: ${result.unreachable.map((item) => `${item.contactName}: ${item.reason}`).join('; ') || 'no guardian gets these messages'}.`
+              : `Sent to ${sent} ${sent === 1 ? 'guardian' : 'guardians'}${result.unreachable.length > 0 ? `; not reached: ${result.unreachable.map((item) => `${item.contactName} (${item.reason})`).join('; ')}` : ''}.`;
+          return redirectWithNotice(reply, `/students/${studentId}`, notice);
+        } catch (error) {
+          if (isAppError(error) && error.code === 'INVALID_INPUT') {
+            return redirectWithNotice(reply, `/students/${studentId}`, `Not sent: ${error.message}`);
+          }
+          throw error;
+        }
+      },
+    );
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * The staff pages in Chromium, as the people who use them would: a counselor finds the
+ * students who need attention, opens one, reads why they are flagged and sends the family a
+ * message; a teacher takes attendance between classes on a tablet; a signed-out visitor is
+ * sent to sign in; axe finds nothing serious on any page; nothing scrolls sideways at tablet
+ * width.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfillHistory } from '../../src/attendance/attendance.service.ts';
+import { seedDemoDistrict } from '../../src/demo/demo.service.ts';
+import { DEMO_PASSWORD } from '../../src/demo/demo-district.ts';
+import { DEMO_DISTRICT_ID } from '../../src/demo/demo-plan.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { buildApp } from '../../src/platform/http/app.ts';
+import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { RecordingQueue } from '../support/messaging.ts';
+
+let database: TestDatabase;
+let app: FastifyInstance;
+let browser: Browser;
+let baseUrl: string;
+const queue = new RecordingQueue();
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedDemoDistrict(database.db, { seed: 7, students: 150, asOf: '2027-01-15' });
+  await backfillHistory(database.db, DEMO_DISTRICT_ID, { asOf: '2027-01-15', everyDays: 14 });
+  await sql`UPDATE messaging_settings SET quiet_start = '00:00', quiet_end = '24:00'`.execute(database.db);
+  app = await buildApp({ config: loadConfig({}), database, logger: pino({ level: 'silent' }), queue });
+  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.close();
+});
+
+async function signedIn(
+  email: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${baseUrl}/students`);
+  return { context, page };
+}
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+}
+
+async function sideways(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+describe('staff pages in Chromium', () => {
+  it('sends a visitor without a session to sign in, then back where they were going', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/students?tier=severe_chronic`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.getByLabel('Email').fill('counselor@riverside.example.org');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${baseUrl}/students?tier=severe_chronic`);
+    await context.close();
+  });
+
+  it('lets a counselor find students who need attention, read why one is flagged, and message the family', async () => {
+    const { context, page } = await signedIn('attendance.lead@riverside.example.org');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Students');
+    const rows = page.locator('table.data tbody tr');
+    expect(await rows.count()).toBeGreaterThan(5);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('students'), fullPage: true });
+
+    await page.getByLabel('Chronically absent').check();
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/chronic=on/);
+    const chronicRows = await page.locator('table.data tbody tr').count();
+    expect(chronicRows).toBeGreaterThan(0);
+    const tiers = await page.locator('table.data tbody .tier').allTextContents();
+    expect(tiers.every((tier) => tier.includes('chronic'))).toBe(true);
+
+    await page.locator('table.data tbody tr a').first().click();
+    await page.waitForURL(/\/students\/[0-9a-f-]{36}$/);
+    await expect(
+      page.getByRole('heading', { name: 'Why this student is flagged' }).isVisible(),
+    ).resolves.toBe(true);
+    expect(await page.locator('#why + ul li').count()).toBeGreaterThan(0);
+    await expect(page.locator('figure.chart svg').getAttribute('role')).resolves.toBe('img');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('student'), fullPage: true });
+
+    await page.getByLabel('Message', { exact: true }).selectOption('real_number');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForURL(/notice=/);
+    const notice = await page.getByRole('status').textContent();
+    expect(notice).toMatch(/Sent to \d+ guardian|Nothing was sent/);
+    if (notice?.startsWith('Sent')) {
+      expect(queue.take().some((job) => job.name === 'messaging.send-message')).toBe(true);
+      expect(await page.locator('#conversation ~ ul li, #conversation + ul li').count()).toBeGreaterThan(0);
+    }
+    await context.close();
+  });
+
+  it('lets a teacher take attendance on a tablet and correct it the same day', async () => {
+    const { context, page } = await signedIn('teacher@riverside.example.org', { width: 768, height: 1024 });
+    await page.getByRole('link', { name: 'Take attendance' }).click();
+    await page.waitForURL(`${baseUrl}/sections`);
+    await page.locator('.cards a').first().click();
+    await page.waitForURL(/\/sections\/[0-9a-f-]{36}$/);
+    const firstRow = page.locator('table.data tbody tr').first();
+    const name = (await firstRow.locator('th').textContent()) ?? '';
+    const sectionUrl = page.url();
+    const today = await page.locator('input[name="date"]').getAttribute('value');
+    // The real date may be a weekend or holiday: then saving says so, and that is the check.
+    await firstRow.getByLabel('Absent').check();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await sideways(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: screenshotPath('take-attendance'), fullPage: true });
+    await page.getByRole('button', { name: 'Save attendance' }).click();
+    await page.waitForURL(/notice=/);
+    const notice = (await page.getByRole('status').textContent()) ?? '';
+    const { rows } = await sql<{ school_day: boolean }>`
+      SELECT EXISTS (SELECT 1 FROM calendar_days WHERE date = ${today}::date AND day_type IN ('instructional', 'makeup')) AS school_day`.execute(
+      database.db,
+    );
+    if (rows[0]?.school_day) {
+      expect(notice).toBe('Saved: 1 change; 1 not present.');
+      const row = page.locator('table.data tbody tr').filter({ hasText: name }).first();
+      await expect(row.getByLabel('Absent').isChecked()).resolves.toBe(true);
+      await row.getByLabel('Present').check();
+      await page.getByRole('button', { name: 'Save attendance' }).click();
+      await page.waitForURL(/notice=/);
+      await expect(page.getByRole('status').textContent()).resolves.toBe('Saved: 1 change; 0 not present.');
+    } else {
+      expect(notice).toContain('not a school day');
+    }
+    expect(page.url().startsWith(sectionUrl)).toBe(true);
+    await context.close();
+  });
+
+  it('shows a page, not JSON, for a student outside the caller scope', async () => {
+    const { context, page } = await signedIn('teacher@riverside.example.org');
+    const { rows } = await sql<{ student_id: string }>`
+      SELECT s.student_id FROM students s WHERE NOT EXISTS (SELECT 1 FROM section_enrolments se
+        JOIN section_staff ss USING (district_id, section_id) JOIN staff_users u ON u.district_id = ss.district_id AND u.user_id = ss.user_id
+        WHERE se.student_id = s.student_id AND u.email = 'teacher@riverside.example.org') LIMIT 1`.execute(
+      database.db,
+    );
+    const response = await page.goto(`${baseUrl}/students/${rows[0]?.student_id}`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Not found');
+    await page
+      .getByRole('button', { name: 'Sign out' })
+      .isVisible()
+      .catch(() => false);
+    await context.close();
+  });
+});
