@@ -112,6 +112,7 @@ export async function benchMessaging(serverUrl: string): Promise<Measurement[]> 
               statusCallbackUrl: 'http://127.0.0.1:9/cb',
               gatherUrl: '',
               unsubscribeUrl: '',
+              replyTo: null,
               keypadPrompt: null,
               speechLanguage: null,
             },
