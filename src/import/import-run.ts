@@ -4,10 +4,12 @@
  * written in the same transaction as the batch they describe, so a run killed mid-way
  * shows exactly what it committed.
  */
+
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { neutraliseCell } from '../platform/csv-cells.ts';
 import type { DB, Json } from '../platform/db/types.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -152,10 +154,7 @@ export async function finishImportRun(
   });
 }
 
-/** Neutralises a cell a spreadsheet would run as a formula (OWASP CSV injection). */
-export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+export { neutraliseCell };
 
 /** Writes a run's rejected rows as CSV (file, line, column, reason, raw); returns how many. */
 export async function writeImportErrorsCsv(

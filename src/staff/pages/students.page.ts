@@ -18,6 +18,7 @@ import {
 } from '../../messaging/content/templates.ts';
 import { MESSAGE_SENDERS } from '../../messaging/messaging.routes.ts';
 import { messageFamily } from '../../messaging/messaging.service.ts';
+import { neutraliseCell } from '../../platform/csv-cells.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import type { AppDependencies } from '../../platform/http/app.ts';
 import { html, type SafeHtml } from '../../platform/http/html.ts';
@@ -144,9 +145,115 @@ export function trajectoryChart(history: readonly { asOf: string; rate: number }
   </figure>`;
 }
 
+/** Most rows one export may hold (a district's whole list fits; a runaway query does not). */
+export const EXPORT_LIMIT = 50_000;
+
+/** One CSV cell: formulas neutralised, quoted when it holds a comma, quote or line break. */
+function csvCell(value: string | number | boolean | null): string {
+  const text = neutraliseCell(value === null ? '' : String(value));
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
 export function registerStudentPages(app: FastifyInstance, dependencies: AppDependencies): void {
   const { config } = dependencies;
   const db = dependencies.database.db;
+
+  /** The list's filters from the query string, checked (unknown values are ignored, as a form would send them). */
+  async function filtersOf(principal: FastifyRequest['staff'], query: ListQuery) {
+    const tier = TIERS.includes(query.tier as Tier) ? (query.tier as Tier) : undefined;
+    const search = query.q?.trim().slice(0, 100) || undefined;
+    const { rows: schools } = await sql<{ school_id: string; name: string }>`
+      SELECT school_id, name FROM schools WHERE district_id = ${principal.districtId} ORDER BY name`.execute(
+      db,
+    );
+    const schoolId = schools.some((school) => school.school_id === query.schoolId)
+      ? query.schoolId
+      : undefined;
+    const filter = {
+      ...(tier ? { tiers: [tier] } : {}),
+      ...(query.chronic === 'on' ? { chronic: true } : {}),
+      ...(query.onTrack === 'on' ? { onTrack: true } : {}),
+      ...(schoolId ? { schoolId } : {}),
+      ...(search ? { search } : {}),
+    };
+    const params = new URLSearchParams(
+      Object.entries({ q: search, tier, chronic: query.chronic, onTrack: query.onTrack, schoolId }).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+    return { tier, search, schoolId, schools, filter, params };
+  }
+
+  app.get<{ Querystring: ListQuery }>(
+    '/students/export.csv',
+    { config: { access: { roles: STUDENT_READERS } } },
+    async (request, reply) => {
+      const principal = request.staff;
+      const { filter } = await filtersOf(principal, request.query);
+      const students: StudentListItem[] = [];
+      for (let page = 1; students.length < EXPORT_LIMIT; page += 1) {
+        const list = await listStudents(
+          db,
+          principal.districtId,
+          (ref) => visibleStudent(principal, ref),
+          filter,
+          {
+            page,
+            pageSize: 200,
+            sort: 'rate_desc',
+          },
+        );
+        students.push(...list.students);
+        if (list.students.length < 200 || students.length >= list.total) break;
+      }
+      // Every export is recorded against each student in it (FERPA 34 CFR 99.32 asks for a record of disclosures).
+      if (students.length > 0) {
+        await sql`
+          INSERT INTO audit_log (district_id, actor_type, actor_id, actor_role, student_id, action, target_type, outcome,
+            is_disclosure, detail, ip)
+          SELECT ${principal.districtId}, 'staff', ${principal.userId}, ${principal.roles[0] ?? null}, id, 'students.export',
+            'student', 'allowed', true, ${JSON.stringify({ filter, rows: students.length })}, ${request.ip}
+          FROM unnest(${students.map((student) => student.studentId)}::uuid[]) AS id`.execute(db);
+      }
+      const header = [
+        'local_id',
+        'name',
+        'grade',
+        'school',
+        'days_enrolled',
+        'days_absent',
+        'attendance_rate',
+        'tier',
+        'chronic',
+        'on_track_to_be_chronic',
+        'projected_absences',
+        'patterns',
+      ];
+      const rows = students.map((student) =>
+        [
+          student.localId,
+          student.name,
+          student.gradeLevel,
+          student.schoolName,
+          student.daysEnrolled,
+          number(student.daysAbsent),
+          (1 - student.rate).toFixed(4),
+          student.tier,
+          student.chronic,
+          student.onTrack,
+          Math.round(student.projected),
+          student.patterns.join(' '),
+        ]
+          .map(csvCell)
+          .join(','),
+      );
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="students.csv"')
+        .header('cache-control', 'no-store')
+        .send(`\uFEFF${[header.join(','), ...rows].join('\r\n')}\r\n`);
+    },
+  );
 
   app.get<{ Querystring: ListQuery }>(
     '/students',
@@ -154,53 +261,35 @@ export function registerStudentPages(app: FastifyInstance, dependencies: AppDepe
     async (request, reply) => {
       const principal = request.staff;
       const query = request.query;
-      const tier = TIERS.includes(query.tier as Tier) ? (query.tier as Tier) : undefined;
       const page = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
-      const search = query.q?.trim().slice(0, 100) || undefined;
-      const schools = await sql<{ school_id: string; name: string }>`
-      SELECT school_id, name FROM schools WHERE district_id = ${principal.districtId} ORDER BY name`.execute(
-        db,
-      );
-      const schoolId = schools.rows.some((school) => school.school_id === query.schoolId)
-        ? query.schoolId
-        : undefined;
+      const { tier, search, schoolId, schools, filter, params } = await filtersOf(principal, query);
       const list = await listStudents(
         db,
         principal.districtId,
         (ref) => visibleStudent(principal, ref),
+        filter,
         {
-          ...(tier ? { tiers: [tier] } : {}),
-          ...(query.chronic === 'on' ? { chronic: true } : {}),
-          ...(query.onTrack === 'on' ? { onTrack: true } : {}),
-          ...(schoolId ? { schoolId } : {}),
-          ...(search ? { search } : {}),
+          page,
+          pageSize: 25,
+          sort: 'rate_desc',
         },
-        { page, pageSize: 25, sort: 'rate_desc' },
       );
       const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
       const link = (target: number) => {
-        const params = new URLSearchParams(
-          Object.entries({
-            q: search,
-            tier,
-            chronic: query.chronic,
-            onTrack: query.onTrack,
-            schoolId,
-          }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-        );
-        params.set('page', String(target));
-        return `/students?${params}`;
+        const withPage = new URLSearchParams(params);
+        withPage.set('page', String(target));
+        return `/students?${withPage}`;
       };
       const main = html`<h1>Students</h1>
       <form class="filters" method="get" action="/students" role="search">
         <label>Name or ID <input type="search" name="q" value="${search ?? ''}"></label>
         <label>Tier <select name="tier"><option value="">Any tier</option>${TIERS.map((value) => html`<option value="${value}"${value === tier ? html` selected` : ''}>${TIER_LABELS[value]}</option>`)}</select></label>
-        <label>School <select name="schoolId"><option value="">All my schools</option>${schools.rows.map((school) => html`<option value="${school.school_id}"${school.school_id === schoolId ? html` selected` : ''}>${school.name}</option>`)}</select></label>
+        <label>School <select name="schoolId"><option value="">All my schools</option>${schools.map((school) => html`<option value="${school.school_id}"${school.school_id === schoolId ? html` selected` : ''}>${school.name}</option>`)}</select></label>
         <label class="check"><input type="checkbox" name="chronic"${query.chronic === 'on' ? html` checked` : ''}> Chronically absent</label>
         <label class="check"><input type="checkbox" name="onTrack"${query.onTrack === 'on' ? html` checked` : ''}> On track to be chronic</label>
         <button type="submit">Show</button>
       </form>
-      <p>${list.total.toLocaleString('en-US')} ${list.total === 1 ? 'student' : 'students'}${list.asOf ? `, figures as of ${list.asOf}` : ''}; lowest attendance first.</p>
+      <p>${list.total.toLocaleString('en-US')} ${list.total === 1 ? 'student' : 'students'}${list.asOf ? `, figures as of ${list.asOf}` : ''}; lowest attendance first. <a href="/students/export.csv?${params}" download>Download as CSV</a> (each download is recorded for every student in it).</p>
       ${
         list.students.length === 0
           ? html`<p class="empty">No students match these filters.</p>`
