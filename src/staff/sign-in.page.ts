@@ -15,7 +15,7 @@ const script = readFileSync(new URL('./sign-in.js', import.meta.url), 'utf8');
 
 /** Only paths on this server: never an open redirect. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/students';
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/dashboard';
 }
 
 export function registerSignInPage(app: FastifyInstance, database: Database): void {

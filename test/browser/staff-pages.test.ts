@@ -53,7 +53,7 @@ async function signedIn(
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${baseUrl}/students`);
+  await page.waitForURL(`${baseUrl}/dashboard`);
   return { context, page };
 }
 
@@ -87,6 +87,8 @@ describe('staff pages in Chromium', () => {
 
   it('lets a counselor find students who need attention, read why one is flagged, and message the family', async () => {
     const { context, page } = await signedIn('attendance.lead@riverside.example.org');
+    await page.getByRole('link', { name: 'Students' }).click();
+    await page.waitForURL(`${baseUrl}/students`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Students');
     const rows = page.locator('table.data tbody tr');
     expect(await rows.count()).toBeGreaterThan(5);
@@ -158,6 +160,35 @@ describe('staff pages in Chromium', () => {
     }
     expect(page.url().startsWith(sectionUrl)).toBe(true);
     await context.close();
+  });
+
+  it('shows leads the dashboard: chronic absence now and over the year, tiers, schools, gaps, outreach', async () => {
+    const { context, page } = await signedIn('admin@riverside.example.org');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Dashboard');
+    const headline = (await page.locator('.figure').first().textContent()) ?? '';
+    expect(headline).toMatch(/\d+\.\d% chronically absent \(\d+ of \d+\)/);
+    for (const name of [
+      'Chronic absence this year',
+      'Students by tier',
+      'Schools',
+      'Gaps between groups',
+      'Outreach in the last 30 days',
+    ]) {
+      await expect(page.getByRole('heading', { name }).isVisible()).resolves.toBe(true);
+    }
+    expect(
+      await page.locator('#schools ~ div table tbody tr, #schools + div table tbody tr').count(),
+    ).toBeGreaterThan(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('dashboard'), fullPage: true });
+    await context.close();
+
+    // An analyst sees the same page without names, small groups suppressed, and no student list.
+    const analyst = await signedIn('analyst@riverside.example.org');
+    await expect(analyst.page.getByRole('link', { name: 'Students' }).count()).resolves.toBe(0);
+    const response = await analyst.page.goto(`${baseUrl}/students`);
+    expect(response?.status()).toBe(403);
+    await analyst.context.close();
   });
 
   it('shows a page, not JSON, for a student outside the caller scope', async () => {

@@ -12,6 +12,7 @@ import { registerEmailInboundRoutes } from '../../messaging/email-inbound.routes
 import { registerMessagingRoutes } from '../../messaging/messaging.routes.ts';
 import { registerUnsubscribeRoutes } from '../../messaging/unsubscribe.routes.ts';
 import { registerWebhookRoutes } from '../../messaging/webhooks.routes.ts';
+import { registerDashboardPage } from '../../staff/pages/dashboard.page.ts';
 import { registerSectionPages } from '../../staff/pages/sections.page.ts';
 import { registerStudentPages } from '../../staff/pages/students.page.ts';
 import { registerSessionRoutes } from '../../staff/session.routes.ts';
@@ -195,6 +196,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerTakeAttendanceRoutes(app, dependencies);
   registerSignInPage(app, dependencies.database);
   registerStudentPages(app, dependencies);
+  registerDashboardPage(app, dependencies);
   registerSectionPages(app, dependencies);
   registerMessagingRoutes(app, dependencies);
   registerWebhookRoutes(app, dependencies);

@@ -9,10 +9,12 @@ import { html, type SafeHtml } from '../../platform/http/html.ts';
 import { renderPage } from '../../platform/http/page.ts';
 import { hasAnyRole, type StaffPrincipal } from '../staff-principal.ts';
 
-export type StaffSection = 'students' | 'sections' | 'outbox';
+export type StaffSection = 'dashboard' | 'students' | 'sections' | 'outbox';
 
 export function staffNav(principal: StaffPrincipal, config: Config, current: StaffSection) {
-  const links: { href: string; label: string; current?: boolean; section: StaffSection }[] = [];
+  const links: { href: string; label: string; current?: boolean; section: StaffSection }[] = [
+    { href: '/dashboard', label: 'Dashboard', section: 'dashboard' },
+  ];
   if (
     hasAnyRole(principal, ['district_admin', 'school_admin', 'attendance_champion', 'counselor', 'teacher'])
   ) {
