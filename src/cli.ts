@@ -225,7 +225,9 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean })
   if (config.HOMEROOM_IN_PROCESS_WORKERS) {
     await queue.work();
     const { startAttendanceRefresher } = await import('./attendance/attendance-refresher.ts');
-    refresher = startAttendanceRefresher(database.db, logger);
+    refresher = startAttendanceRefresher(database.db, logger, {
+      onChanged: runOutreach(database.db, queue, logger),
+    });
   }
   const app = await buildApp({ config, database, logger, queue, isDraining: () => draining });
   await app.listen({ host: config.HOST, port: config.PORT });
@@ -253,6 +255,23 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean })
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** After a district's figures change, its enabled playbooks run (each step once per student and threshold). */
+function runOutreach(db: Database['db'], queue: JobQueue, logger: Logger) {
+  return async (districtId: string) => {
+    const { runEnabledPlaybooks } = await import('./outreach/playbook.service.ts');
+    try {
+      const steps = await runEnabledPlaybooks({ db, queue }, districtId);
+      const fired = steps.reduce((sum, step) => sum + step.fired, 0);
+      if (fired > 0) logger.info({ districtId, steps }, 'outreach playbooks ran');
+    } catch (error) {
+      logger.error(
+        { err: error, districtId },
+        'outreach playbooks failed; they run again after the next change',
+      );
+    }
+  };
+}
+
 async function worker(config: Config, logger: Logger): Promise<void> {
   const database = await openConfiguredDatabase(config);
   await migrateToLatest(database.db);
@@ -264,7 +283,9 @@ async function worker(config: Config, logger: Logger): Promise<void> {
   await queue.start();
   await queue.work();
   const { startAttendanceRefresher } = await import('./attendance/attendance-refresher.ts');
-  const refresher = startAttendanceRefresher(database.db, logger);
+  const refresher = startAttendanceRefresher(database.db, logger, {
+    onChanged: runOutreach(database.db, queue, logger),
+  });
   logger.info({ database: describeDatabase(config) }, 'worker running');
   onShutdownSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
     await refresher.stop();

@@ -32,7 +32,11 @@ async function currentAsOf(db: Kysely<DB>, districtId: string): Promise<{ asOf: 
 export function startAttendanceRefresher(
   db: Kysely<DB>,
   logger: Logger,
-  options: { readonly intervalMs?: number } = {},
+  options: {
+    readonly intervalMs?: number;
+    /** Called after a district's figures changed (outreach playbooks run then). Errors are logged. */
+    readonly onChanged?: (districtId: string) => Promise<void>;
+  } = {},
 ): Refresher {
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -50,9 +54,13 @@ export function startAttendanceRefresher(
             { districtId, asOf, students: summary.students, ms: Math.round(summary.ms) },
             'attendance recomputed for a new day',
           );
+          await options.onChanged?.(districtId);
         } else {
           const refreshed = await refreshQueuedAttendance(db, districtId, { asOf });
-          if (refreshed > 0) logger.info({ districtId, asOf, students: refreshed }, 'attendance refreshed');
+          if (refreshed > 0) {
+            logger.info({ districtId, asOf, students: refreshed }, 'attendance refreshed');
+            await options.onChanged?.(districtId);
+          }
         }
       } catch (error) {
         logger.error({ err: error, districtId }, 'attendance refresh failed; it will be retried');

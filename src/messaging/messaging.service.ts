@@ -5,7 +5,7 @@
  * quiet hours and their own window allow — all written to the outbox in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { JobSender } from '../platform/jobs/job.ts';
@@ -192,11 +192,21 @@ export async function messageFamily(
   studentId: string,
   request: FamilyMessageRequest,
   now: Date = new Date(),
+  options: {
+    /** Write inside this transaction (a playbook step records its firing with the messages). */
+    readonly trx?: Transaction<DB>;
+    /** Sent by Homeroom itself (a playbook), not a person: no per-person hourly limit. */
+    readonly system?: boolean;
+  } = {},
 ): Promise<FamilyMessageResult> {
-  const { db, queue } = dependencies;
+  const queue = dependencies.queue;
+  // Inside a caller's transaction every read goes through it too (on PGlite there is one session).
+  const db: Kysely<DB> = options.trx ?? dependencies.db;
   if (!(await isStudentVisible(db, principal, studentId)))
     throw new AppError('NOT_FOUND', { message: 'No such student.' });
-  const { rows: sentByMe } = await sql<{ n: number }>`
+  const { rows: sentByMe } = options.system
+    ? { rows: [{ n: 0 }] }
+    : await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM messages
     WHERE district_id = ${principal.districtId} AND created_by = ${principal.userId}
       AND created_at > now() - interval '1 hour'`.execute(db);
@@ -261,7 +271,7 @@ export async function messageFamily(
   const planned: PlannedMessage[] = [];
   const unreachable: { contactId: string; contactName: string; reason: string }[] = [];
 
-  await db.transaction().execute(async (trx) => {
+  const write = async (trx: Transaction<DB>) => {
     for (const contact of contacts) {
       const contactName = `${contact.first_name} ${contact.last_name}`;
       const route = chooseChannel(contact);
@@ -370,11 +380,13 @@ export async function messageFamily(
     }
     await sql`
       INSERT INTO audit_log (district_id, actor_type, actor_id, actor_role, student_id, action, target_type, target_id, outcome, detail)
-      VALUES (${principal.districtId}, 'staff', ${principal.userId}, ${principal.roles[0] ?? null}, ${studentId},
-        'message.send', 'student', ${studentId}, 'allowed',
+      VALUES (${principal.districtId}, ${options.system ? 'system' : 'staff'}, ${principal.userId},
+        ${options.system ? null : (principal.roles[0] ?? null)}, ${studentId}, 'message.send', 'student', ${studentId}, 'allowed',
         ${JSON.stringify({ messages: planned.map((message) => message.messageId), unreachable: unreachable.length })})`.execute(
       trx,
     );
-  });
+  };
+  if (options.trx) await write(options.trx);
+  else await db.transaction().execute(write);
   return { messages: planned, unreachable };
 }

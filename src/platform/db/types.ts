@@ -305,6 +305,29 @@ export interface Periods {
   is_homeroom: Generated<boolean>;
 }
 
+export interface PlaybookFirings {
+  district_id: string;
+  school_year_id: string;
+  student_id: string;
+  playbook_key: string;
+  step_id: string;
+  threshold: string;
+  playbook_version: number;
+  why: string;
+  outcome: Generated<Json>;
+  fired_at: GeneratedTimestamp;
+}
+
+export interface Playbooks {
+  district_id: string;
+  playbook_key: string;
+  version: Generated<number>;
+  definition: Json;
+  enabled: Generated<boolean>;
+  updated_by: string | null;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface SchoolYears {
   district_id: string;
   school_year_id: Generated<string>;
@@ -522,6 +545,22 @@ export interface Students {
   updated_at: GeneratedTimestamp;
 }
 
+export interface Tasks {
+  district_id: string;
+  task_id: Generated<string>;
+  student_id: string;
+  school_id: string | null;
+  title: string;
+  assignee_role: string;
+  due_date: string;
+  status: Generated<string>;
+  why: string;
+  source: string;
+  created_at: GeneratedTimestamp;
+  done_at: Timestamp | null;
+  done_by: string | null;
+}
+
 export interface DB {
   attendance_events: AttendanceEvents;
   attendance_mark_history: AttendanceMarkHistory;
@@ -547,6 +586,8 @@ export interface DB {
   messages: Messages;
   messaging_settings: MessagingSettings;
   periods: Periods;
+  playbook_firings: PlaybookFirings;
+  playbooks: Playbooks;
   school_years: SchoolYears;
   schools: Schools;
   section_enrolments: SectionEnrolments;
@@ -561,4 +602,5 @@ export interface DB {
   student_contacts: StudentContacts;
   student_school_attendance: StudentSchoolAttendance;
   students: Students;
+  tasks: Tasks;
 }

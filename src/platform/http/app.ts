@@ -12,6 +12,7 @@ import { registerEmailInboundRoutes } from '../../messaging/email-inbound.routes
 import { registerMessagingRoutes } from '../../messaging/messaging.routes.ts';
 import { registerUnsubscribeRoutes } from '../../messaging/unsubscribe.routes.ts';
 import { registerWebhookRoutes } from '../../messaging/webhooks.routes.ts';
+import { registerPlaybookRoutes } from '../../outreach/playbook.routes.ts';
 import { registerDashboardPage } from '../../staff/pages/dashboard.page.ts';
 import { registerSectionPages } from '../../staff/pages/sections.page.ts';
 import { registerStudentPages } from '../../staff/pages/students.page.ts';
@@ -200,6 +201,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerSectionPages(app, dependencies);
   registerMessagingRoutes(app, dependencies);
   registerWebhookRoutes(app, dependencies);
+  registerPlaybookRoutes(app, dependencies);
   registerEmailInboundRoutes(app, dependencies);
   registerUnsubscribeRoutes(app, dependencies);
   registerDevOutboxRoutes(app, dependencies);

@@ -10,6 +10,7 @@ import * as importRuns from './2026-11-23T1500_import-runs.ts';
 import * as messaging from './2026-11-23T1600_messaging.ts';
 import * as messagingRefinements from './2026-11-23T1700_messaging-refinements.ts';
 import * as attendanceTaking from './2026-11-23T1800_attendance-taking.ts';
+import * as playbooks from './2026-11-23T1900_playbooks.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_create-foundation': createFoundation,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1600_messaging': messaging,
   '2026-11-23T1700_messaging-refinements': messagingRefinements,
   '2026-11-23T1800_attendance-taking': attendanceTaking,
+  '2026-11-23T1900_playbooks': playbooks,
 };

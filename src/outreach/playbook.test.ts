@@ -1,0 +1,223 @@
+/**
+ * Playbooks on the demo district: the built-in default is there and off; a dry run shows what
+ * would happen and writes nothing; a run does exactly what the dry run showed — messages to
+ * families through the outbox, tasks for staff — once per student, step and threshold; every
+ * step says why; a playbook is validated and versioned; tasks make each member's worklist.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngine } from '../../test/support/database.ts';
+import { type MessagingBench, startMessagingBench } from '../../test/support/messaging.ts';
+import { signInAs } from '../../test/support/sign-in.ts';
+import { backfillHistory } from '../attendance/attendance.service.ts';
+import { DEFAULT_PLAYBOOK_KEY, dryRun, listPlaybooks, runPlaybook } from './playbook.service.ts';
+
+let bench: MessagingBench;
+let admin: string;
+
+beforeAll(async () => {
+  bench = await startMessagingBench();
+  await backfillHistory(bench.database.db, bench.districtId, { asOf: '2027-01-15', everyDays: 30 });
+  await sql`UPDATE messaging_settings SET quiet_start = '00:00', quiet_end = '24:00', weekly_budget_per_family = 50`.execute(
+    bench.database.db,
+  );
+  admin = await signInAs(bench.app, 'admin@riverside.example.org');
+}, 120_000);
+
+afterAll(async () => {
+  await bench?.close();
+});
+
+const count = async (table: 'playbook_firings' | 'tasks' | 'messages') =>
+  (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(bench.database.db))
+    .rows[0]?.n ?? 0;
+
+describe(`playbooks (${testEngine()})`, () => {
+  it('has the evidence-based default, off until the district turns it on', async () => {
+    const playbooks = await listPlaybooks(bench.database.db, bench.districtId);
+    expect(playbooks).toEqual([
+      expect.objectContaining({ key: DEFAULT_PLAYBOOK_KEY, enabled: false, version: 1 }),
+    ]);
+    expect(playbooks[0]?.definition.steps.map((step) => step.id)).toEqual([
+      'early-signal-real-number',
+      'on-track-real-number',
+      'at-risk-teacher-call',
+      'chronic-conference',
+      'celebrate-improvement',
+    ]);
+  });
+
+  it('shows in a dry run what would happen, per step and school with examples, writing nothing', async () => {
+    const before = await Promise.all([count('playbook_firings'), count('tasks'), count('messages')]);
+    const plan = await dryRun(bench.database.db, bench.districtId, DEFAULT_PLAYBOOK_KEY);
+    expect(plan.steps.find((step) => step.stepId === 'chronic-conference')?.students).toBeGreaterThan(0);
+    const chronic = plan.steps.find((step) => step.stepId === 'chronic-conference');
+    expect(chronic?.bySchool.reduce((sum, school) => sum + school.students, 0)).toBe(chronic?.students);
+    expect(chronic?.examples[0]?.why).toContain('moderate chronic tier or worse');
+    expect(await Promise.all([count('playbook_firings'), count('tasks'), count('messages')])).toEqual(before);
+  });
+
+  it('does what the dry run showed, once per student and threshold, and says why', async () => {
+    const plan = await dryRun(bench.database.db, bench.districtId, DEFAULT_PLAYBOOK_KEY);
+    bench.queue.take();
+    const run = await runPlaybook(
+      { db: bench.database.db, queue: bench.queue },
+      bench.districtId,
+      DEFAULT_PLAYBOOK_KEY,
+    );
+    for (const step of plan.steps)
+      expect(run.find((item) => item.stepId === step.stepId)?.fired).toBe(step.students);
+    const conference = run.find((step) => step.stepId === 'chronic-conference');
+    expect(conference?.tasks).toBe(conference?.fired);
+    const realNumber = run.find((step) => step.stepId === 'early-signal-real-number');
+    expect(realNumber?.messages).toBeGreaterThan(0);
+    expect(bench.queue.take().filter((job) => job.name === 'messaging.send-message').length).toBe(
+      run.reduce((sum, step) => sum + step.messages, 0),
+    );
+    const { rows } = await sql<{ template_key: string; created_by: string }>`
+      SELECT DISTINCT template_key, created_by::text AS created_by FROM messages WHERE dedupe_key LIKE 'staff:playbook:%'`.execute(
+      bench.database.db,
+    );
+    expect(rows.map((row) => row.template_key).sort()).toEqual(expect.arrayContaining(['real_number']));
+
+    // Again: nothing new, whatever the figures still say.
+    const again = await runPlaybook(
+      { db: bench.database.db, queue: bench.queue },
+      bench.districtId,
+      DEFAULT_PLAYBOOK_KEY,
+    );
+    expect(again.every((step) => step.fired === 0)).toBe(true);
+    expect(bench.queue.take()).toEqual([]);
+
+    const { rows: firings } = await sql<{ student_id: string }>`SELECT student_id FROM playbook_firings
+      WHERE step_id = 'chronic-conference' LIMIT 1`.execute(bench.database.db);
+    const history = await bench.app.inject({
+      method: 'GET',
+      url: `/api/students/${firings[0]?.student_id}/outreach`,
+      headers: { cookie: admin },
+    });
+    const body = history.json() as {
+      steps: { step_id: string; why: string }[];
+      tasks: { title: string; status: string }[];
+    };
+    expect(body.steps.find((step) => step.step_id === 'chronic-conference')?.why).toMatch(
+      /moderate chronic tier or worse \(playbook "Evidence-based default", step "chronic-conference"\)/,
+    );
+    expect(body.tasks.map((task) => task.title)).toContain(
+      'Offer a conference and make a success plan with the family',
+    );
+  });
+
+  it('validates a playbook and names what is wrong; a changed definition is a new version; it can be turned on', async () => {
+    const bad = await bench.app.inject({
+      method: 'PUT',
+      url: `/api/playbooks/${DEFAULT_PLAYBOOK_KEY}`,
+      headers: { cookie: admin },
+      payload: {
+        definition: {
+          name: 'Mine',
+          steps: [
+            {
+              id: 'a',
+              description: 'x',
+              trigger: { kind: 'tier', atLeast: 'awful' },
+              action: { kind: 'task' },
+            },
+          ],
+        },
+      },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('/steps/0');
+    const twice = await bench.app.inject({
+      method: 'PUT',
+      url: `/api/playbooks/${DEFAULT_PLAYBOOK_KEY}`,
+      headers: { cookie: admin },
+      payload: {
+        definition: {
+          name: 'Mine',
+          steps: [
+            {
+              id: 'a',
+              description: 'Five absences',
+              trigger: { kind: 'cumulative_absences', atLeast: 5 },
+              action: { kind: 'message', template: 'real_number' },
+            },
+            {
+              id: 'a',
+              description: 'Again',
+              trigger: { kind: 'early_signal' },
+              action: { kind: 'message', template: 'real_number' },
+            },
+          ],
+        },
+      },
+    });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json().error.message).toContain('repeated: a');
+    const good = await bench.app.inject({
+      method: 'PUT',
+      url: `/api/playbooks/${DEFAULT_PLAYBOOK_KEY}`,
+      headers: { cookie: admin },
+      payload: {
+        enabled: true,
+        definition: {
+          name: 'Mine',
+          steps: [
+            {
+              id: 'five',
+              description: 'Five absences in grades 9-12',
+              trigger: { kind: 'cumulative_absences', atLeast: 5 },
+              conditions: { grades: ['09', '10', '11', '12'] },
+              action: {
+                kind: 'task',
+                title: 'Check in with the student',
+                assigneeRole: 'counselor',
+                dueInDays: 2,
+              },
+            },
+          ],
+        },
+      },
+    });
+    expect(good.statusCode).toBe(200);
+    expect(good.json()).toMatchObject({ version: 2, enabled: true, definition: { name: 'Mine' } });
+    const plan = await dryRun(bench.database.db, bench.districtId, DEFAULT_PLAYBOOK_KEY);
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM student_attendance
+      WHERE absent_milli >= 5000 AND grade_level IN ('09', '10', '11', '12')
+        AND as_of = (SELECT max(as_of) FROM student_attendance)`.execute(bench.database.db);
+    expect(plan.steps[0]?.students).toBe(rows[0]?.n);
+  });
+
+  it("makes each member's worklist from the tasks they are assigned and may see", async () => {
+    const counselor = await signInAs(bench.app, 'counselor@riverside.example.org');
+    const list = await bench.app.inject({ method: 'GET', url: '/api/tasks', headers: { cookie: counselor } });
+    expect(list.statusCode).toBe(200);
+    const tasks = (list.json() as { tasks: { task_id: string; assignee_role: string; due_date: string }[] })
+      .tasks;
+    expect(tasks.every((task) => task.assignee_role === 'counselor')).toBe(true);
+    const dates = tasks.map((task) => task.due_date);
+    expect(dates).toEqual([...dates].sort());
+    const { rows: visible } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM tasks k
+      JOIN caseload_students cs ON cs.district_id = k.district_id AND cs.student_id = k.student_id
+      JOIN staff_users u ON u.district_id = cs.district_id AND u.user_id = cs.user_id
+      WHERE u.email = 'counselor@riverside.example.org' AND k.assignee_role = 'counselor' AND k.status = 'open'`.execute(
+      bench.database.db,
+    );
+    expect(tasks).toHaveLength(visible[0]?.n ?? -1);
+    if (tasks[0]) {
+      const done = await bench.app.inject({
+        method: 'POST',
+        url: `/api/tasks/${tasks[0].task_id}/done`,
+        headers: { cookie: counselor },
+      });
+      expect(done.statusCode).toBe(200);
+      const again = await bench.app.inject({
+        method: 'POST',
+        url: `/api/tasks/${tasks[0].task_id}/done`,
+        headers: { cookie: counselor },
+      });
+      expect(again.statusCode).toBe(404);
+    }
+  });
+});

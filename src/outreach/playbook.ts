@@ -1,0 +1,175 @@
+/**
+ * Playbooks as data: steps, each a trigger (what about a student starts it), optional
+ * conditions (which students), and an action (a message to the family, or a task for staff).
+ * A step fires at most once per student and threshold in a school year. The built-in default
+ * follows the evidence in DOMAIN.md §6: early, warm and concrete; the real number with the
+ * projection at the early signal; a teacher's call at "at risk"; a conference at chronic;
+ * improvement celebrated, never perfect attendance.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { TIERS } from '../attendance/definition-profiles.ts';
+import { TEMPLATE_KEYS } from '../messaging/content/templates.ts';
+import { AppError } from '../platform/errors.ts';
+
+const literals = <T extends string>(values: readonly T[]) =>
+  Type.Union(values.map((value) => Type.Literal(value)));
+
+export const Trigger = Type.Union([
+  Type.Object({
+    kind: Type.Literal('cumulative_absences'),
+    atLeast: Type.Integer({ minimum: 1, maximum: 180 }),
+  }),
+  Type.Object({ kind: Type.Literal('tier'), atLeast: literals(TIERS) }),
+  Type.Object({ kind: Type.Literal('on_track_to_be_chronic') }),
+  Type.Object({ kind: Type.Literal('early_signal') }),
+  Type.Object({ kind: Type.Literal('improving') }),
+]);
+
+export const Action = Type.Union([
+  Type.Object({
+    kind: Type.Literal('message'),
+    template: literals(TEMPLATE_KEYS),
+    category: Type.Optional(literals(['attendance_alert', 'general'] as const)),
+  }),
+  Type.Object({
+    kind: Type.Literal('task'),
+    title: Type.String({ minLength: 3, maxLength: 200 }),
+    assigneeRole: literals(['school_admin', 'attendance_champion', 'counselor', 'teacher'] as const),
+    dueInDays: Type.Integer({ minimum: 0, maximum: 60 }),
+  }),
+]);
+
+export const Step = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
+    description: Type.String({ minLength: 3, maxLength: 300 }),
+    trigger: Trigger,
+    conditions: Type.Optional(
+      Type.Object(
+        {
+          grades: Type.Optional(
+            Type.Array(Type.String({ pattern: '^(PK|KG|0[1-9]|1[0-2])$' }), { minItems: 1 }),
+          ),
+          schoolIds: Type.Optional(
+            Type.Array(
+              Type.String({
+                pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+              }),
+              { minItems: 1 },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    action: Action,
+  },
+  { additionalProperties: false },
+);
+
+export const PlaybookDefinition = Type.Object(
+  {
+    name: Type.String({ minLength: 3, maxLength: 120 }),
+    steps: Type.Array(Step, { minItems: 1, maxItems: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+export type TriggerSpec = Static<typeof Trigger>;
+export type StepSpec = Static<typeof Step>;
+export type PlaybookSpec = Static<typeof PlaybookDefinition>;
+
+/** Validates a playbook, naming every problem (INVALID_INPUT), and checks step ids are unique. */
+export function parsePlaybook(value: unknown): PlaybookSpec {
+  if (!Value.Check(PlaybookDefinition, value)) {
+    const problems = [...Value.Errors(PlaybookDefinition, value)]
+      .slice(0, 10)
+      .map((error) => `${error.path || '/'} ${error.message}`);
+    throw new AppError('INVALID_INPUT', { message: `The playbook is not valid: ${problems.join('; ')}.` });
+  }
+  const ids = value.steps.map((step) => step.id);
+  const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
+  if (repeated.length > 0) {
+    throw new AppError('INVALID_INPUT', {
+      message: `Step ids must be unique; repeated: ${[...new Set(repeated)].join(', ')}.`,
+    });
+  }
+  return value;
+}
+
+/** The threshold a trigger fires at: with the step, the once-per-year key. */
+export function thresholdOf(trigger: TriggerSpec): string {
+  switch (trigger.kind) {
+    case 'cumulative_absences':
+      return `absences>=${trigger.atLeast}`;
+    case 'tier':
+      return `tier>=${trigger.atLeast}`;
+    default:
+      return trigger.kind;
+  }
+}
+
+/** Why a trigger fired, in words staff read on the student's timeline. */
+export function describeTrigger(trigger: TriggerSpec): string {
+  switch (trigger.kind) {
+    case 'cumulative_absences':
+      return `reached ${trigger.atLeast} ${trigger.atLeast === 1 ? 'absence' : 'absences'} this year`;
+    case 'tier':
+      return `attendance fell into the ${trigger.atLeast.replaceAll('_', ' ')} tier or worse`;
+    case 'on_track_to_be_chronic':
+      return 'on track to be chronically absent by the end of the year at the current pace';
+    case 'early_signal':
+      return 'raised the early signal (2 absences by the end of the first month, 4 by the second, ...)';
+    case 'improving':
+      return 'attendance is improving over the last 20 school days';
+  }
+}
+
+/** The built-in, evidence-based default (off until a district turns it on). */
+export const DEFAULT_PLAYBOOK: PlaybookSpec = {
+  name: 'Evidence-based default',
+  steps: [
+    {
+      id: 'early-signal-real-number',
+      description: 'Share the real number and the projection with the family at the early signal.',
+      trigger: { kind: 'early_signal' },
+      action: { kind: 'message', template: 'real_number', category: 'general' },
+    },
+    {
+      id: 'on-track-real-number',
+      description: 'A student on track to be chronically absent: the real number, before it is too late.',
+      trigger: { kind: 'on_track_to_be_chronic' },
+      action: { kind: 'message', template: 'real_number', category: 'general' },
+    },
+    {
+      id: 'at-risk-teacher-call',
+      description:
+        'At risk: the teacher calls the family to ask how it is going and how the school can help.',
+      trigger: { kind: 'tier', atLeast: 'at_risk' },
+      action: {
+        kind: 'task',
+        title: 'Call the family: how is it going, and how can we help?',
+        assigneeRole: 'teacher',
+        dueInDays: 3,
+      },
+    },
+    {
+      id: 'chronic-conference',
+      description: 'Chronically absent: offer a conference and make a success plan together.',
+      trigger: { kind: 'tier', atLeast: 'moderate_chronic' },
+      action: {
+        kind: 'task',
+        title: 'Offer a conference and make a success plan with the family',
+        assigneeRole: 'counselor',
+        dueInDays: 5,
+      },
+    },
+    {
+      id: 'celebrate-improvement',
+      description: 'Celebrate improvement (never perfect attendance).',
+      trigger: { kind: 'improving' },
+      action: { kind: 'message', template: 'improvement_celebration', category: 'general' },
+    },
+  ],
+};
