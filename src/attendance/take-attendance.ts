@@ -11,6 +11,7 @@
  * so marking a student present removes the section's event for that day.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { ATTENDANCE_REASONS } from '../import/attendance-import.ts';
 import { todayIn } from '../platform/dates.ts';
 import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
@@ -19,21 +20,11 @@ import { hasAnyRole, type StaffPrincipal } from '../staff/staff-principal.ts';
 export const MARKS = ['present', 'absent', 'tardy', 'early_departure'] as const;
 export type MarkStatus = (typeof MARKS)[number];
 
-export const MARK_REASONS = [
-  'illness',
-  'medical',
-  'family',
-  'transport',
-  'religious',
-  'bereavement',
-  'school_activity',
-  'weather',
-  'housing',
-  'caregiving',
-  'vacation',
-  'unknown',
-  'other',
-] as const;
+/** The reasons a mark may give: those attendance events take, less suspension (not a teacher's mark). */
+export type MarkReason = Exclude<(typeof ATTENDANCE_REASONS)[number], 'suspension'>;
+export const MARK_REASONS: readonly MarkReason[] = ATTENDANCE_REASONS.filter(
+  (reason): reason is MarkReason => reason !== 'suspension',
+);
 
 export interface Mark {
   readonly studentId: string;
@@ -42,7 +33,7 @@ export interface Mark {
   readonly excused?: boolean;
   /** Minutes late (tardy) or missed (early departure). */
   readonly minutes?: number;
-  readonly reason?: (typeof MARK_REASONS)[number];
+  readonly reason?: MarkReason;
   readonly note?: string;
 }
 
@@ -295,7 +286,7 @@ export async function recordReportedAbsence(
     readonly studentId: string;
     readonly date: string;
     readonly excused: boolean;
-    readonly reason: (typeof MARK_REASONS)[number];
+    readonly reason: MarkReason;
     readonly note: string;
     readonly sourceSystem: string;
     readonly sourceId: string;

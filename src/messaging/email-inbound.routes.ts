@@ -20,6 +20,14 @@ import type { AppDependencies } from '../platform/http/app.ts';
 import { type KnownSender, receiveReply } from './inbound.ts';
 import { enqueueMessage } from './outbox.ts';
 
+interface SenderRow {
+  district_id: string;
+  name: string;
+  sms_number: string | null;
+  contact_id: string;
+  preferred_language: string;
+}
+
 /** How old a signed request may be. */
 export const MAILGUN_MAX_AGE_SECONDS = 15 * 60;
 
@@ -62,25 +70,13 @@ export function registerEmailInboundRoutes(
   async function senderOf(recipient: string, from: string): Promise<KnownSender | undefined> {
     const messageId = REPLY_ADDRESS.exec(recipient)?.[1];
     const { rows } = messageId
-      ? await sql<{
-          district_id: string;
-          name: string;
-          sms_number: string | null;
-          contact_id: string;
-          preferred_language: string;
-        }>`
+      ? await sql<SenderRow>`
           SELECT d.district_id, d.name, ms.sms_number, c.contact_id, c.preferred_language
           FROM messages m JOIN districts d ON d.district_id = m.district_id
           JOIN contacts c ON c.district_id = m.district_id AND c.contact_id = m.contact_id
           LEFT JOIN messaging_settings ms ON ms.district_id = m.district_id
           WHERE m.message_id = ${messageId}`.execute(db)
-      : await sql<{
-          district_id: string;
-          name: string;
-          sms_number: string | null;
-          contact_id: string;
-          preferred_language: string;
-        }>`
+      : await sql<SenderRow>`
           SELECT d.district_id, d.name, ms.sms_number, c.contact_id, c.preferred_language
           FROM contact_emails e JOIN districts d ON d.district_id = e.district_id
           JOIN contacts c ON c.district_id = e.district_id AND c.contact_id = e.contact_id

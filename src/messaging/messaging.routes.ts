@@ -8,7 +8,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { MARK_REASONS, recordReportedAbsence } from '../attendance/take-attendance.ts';
+import { MARK_REASONS, type MarkReason, recordReportedAbsence } from '../attendance/take-attendance.ts';
 import { AppError } from '../platform/errors.ts';
 import type { AppDependencies } from '../platform/http/app.ts';
 import type { StaffRole } from '../staff/staff-principal.ts';
@@ -70,7 +70,7 @@ const RecordAbsenceBody = Type.Object(
 );
 
 /** The attendance reason a family's barrier suggests, when staff do not choose one. */
-const REASON_FOR_BARRIER: Readonly<Record<string, (typeof MARK_REASONS)[number]>> = {
+const REASON_FOR_BARRIER: Readonly<Record<string, MarkReason>> = {
   health: 'illness',
   logistics: 'transport',
   family_circumstances: 'family',
