@@ -116,13 +116,13 @@ export function describeTrigger(trigger: TriggerSpec): string {
     case 'cumulative_absences':
       return `reached ${trigger.atLeast} ${trigger.atLeast === 1 ? 'absence' : 'absences'} this year`;
     case 'tier':
-      return `attendance fell into the ${trigger.atLeast.replaceAll('_', ' ')} tier or worse`;
+      return `fell into the ${trigger.atLeast.replaceAll('_', ' ')} tier or worse`;
     case 'on_track_to_be_chronic':
-      return 'on track to be chronically absent by the end of the year at the current pace';
+      return 'is on track to be chronically absent by the end of the year at the current pace';
     case 'early_signal':
       return 'raised the early signal (2 absences by the end of the first month, 4 by the second, ...)';
     case 'improving':
-      return 'attendance is improving over the last 20 school days';
+      return 'is attending more over the last 20 school days';
   }
 }
 

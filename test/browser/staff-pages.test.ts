@@ -191,6 +191,38 @@ describe('staff pages in Chromium', () => {
     await analyst.context.close();
   });
 
+  it('lets an administrator see a playbook dry run and turn it on, and a counselor work the tasks it made', async () => {
+    const { context, page } = await signedIn('admin@riverside.example.org');
+    await page.getByRole('link', { name: 'Playbooks' }).click();
+    await page.waitForURL(`${baseUrl}/playbooks`);
+    const chronicRow = page.locator('table.data tbody tr').filter({ hasText: 'offer a conference' });
+    const planned = Number(await chronicRow.locator('td.num').textContent());
+    expect(planned).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('playbooks'), fullPage: true });
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.waitForURL(/notice=/);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('is on');
+    await context.close();
+    // The run after the next change in figures, done here directly: the counselor's worklist fills.
+    const { runEnabledPlaybooks } = await import('../../src/outreach/playbook.service.ts');
+    await runEnabledPlaybooks({ db: database.db, queue }, DEMO_DISTRICT_ID);
+    const counselor = await signedIn('counselor@riverside.example.org');
+    await counselor.page.getByRole('link', { name: 'My worklist' }).click();
+    await counselor.page.waitForURL(`${baseUrl}/worklist`);
+    const tasks = counselor.page.locator('.outbox li');
+    const before = await tasks.count();
+    expect(await seriousViolations(counselor.page)).toEqual([]);
+    await counselor.page.screenshot({ path: screenshotPath('worklist'), fullPage: true });
+    if (before > 0) {
+      await expect(tasks.first().textContent()).resolves.toContain('Why:');
+      await tasks.first().getByRole('button', { name: 'Done' }).click();
+      await counselor.page.waitForURL(/notice=/);
+      expect(await counselor.page.locator('.outbox li').count()).toBe(before - 1);
+    }
+    await counselor.context.close();
+  });
+
   it('shows a page, not JSON, for a student outside the caller scope', async () => {
     const { context, page } = await signedIn('teacher@riverside.example.org');
     const { rows } = await sql<{ student_id: string }>`

@@ -14,6 +14,7 @@ import { registerUnsubscribeRoutes } from '../../messaging/unsubscribe.routes.ts
 import { registerWebhookRoutes } from '../../messaging/webhooks.routes.ts';
 import { registerPlaybookRoutes } from '../../outreach/playbook.routes.ts';
 import { registerDashboardPage } from '../../staff/pages/dashboard.page.ts';
+import { registerOutreachPages } from '../../staff/pages/outreach.page.ts';
 import { registerSectionPages } from '../../staff/pages/sections.page.ts';
 import { registerStudentPages } from '../../staff/pages/students.page.ts';
 import { registerSessionRoutes } from '../../staff/session.routes.ts';
@@ -198,6 +199,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerSignInPage(app, dependencies.database);
   registerStudentPages(app, dependencies);
   registerDashboardPage(app, dependencies);
+  registerOutreachPages(app, dependencies);
   registerSectionPages(app, dependencies);
   registerMessagingRoutes(app, dependencies);
   registerWebhookRoutes(app, dependencies);

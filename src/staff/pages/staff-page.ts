@@ -9,7 +9,7 @@ import { html, type SafeHtml } from '../../platform/http/html.ts';
 import { renderPage } from '../../platform/http/page.ts';
 import { hasAnyRole, type StaffPrincipal } from '../staff-principal.ts';
 
-export type StaffSection = 'dashboard' | 'students' | 'sections' | 'outbox';
+export type StaffSection = 'dashboard' | 'students' | 'worklist' | 'sections' | 'playbooks' | 'outbox';
 
 export function staffNav(principal: StaffPrincipal, config: Config, current: StaffSection) {
   const links: { href: string; label: string; current?: boolean; section: StaffSection }[] = [
@@ -20,8 +20,16 @@ export function staffNav(principal: StaffPrincipal, config: Config, current: Sta
   ) {
     links.push({ href: '/students', label: 'Students', section: 'students' });
   }
+  if (
+    hasAnyRole(principal, ['district_admin', 'school_admin', 'attendance_champion', 'counselor', 'teacher'])
+  ) {
+    links.push({ href: '/worklist', label: 'My worklist', section: 'worklist' });
+  }
   if (hasAnyRole(principal, ['district_admin', 'school_admin', 'attendance_champion', 'teacher'])) {
     links.push({ href: '/sections', label: 'Take attendance', section: 'sections' });
+  }
+  if (hasAnyRole(principal, ['district_admin'])) {
+    links.push({ href: '/playbooks', label: 'Playbooks', section: 'playbooks' });
   }
   if (
     config.MESSAGING_MODE === 'dev' &&
