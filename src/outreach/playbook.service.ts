@@ -104,7 +104,7 @@ export async function savePlaybook(
   return getPlaybook(db, principal.districtId, key);
 }
 
-function triggerCondition(step: StepSpec): RawBuilder<unknown> {
+function triggerCondition(step: StepSpec, today: string): RawBuilder<unknown> {
   const trigger = step.trigger;
   switch (trigger.kind) {
     case 'cumulative_absences':
@@ -123,6 +123,18 @@ function triggerCondition(step: StepSpec): RawBuilder<unknown> {
       return sql`t.early_signal_month IS NOT NULL`;
     case 'improving':
       return sql`t.trend = 'improving'`;
+    case 'absent_today':
+      return sql`EXISTS (SELECT 1 FROM attendance_events e WHERE e.district_id = t.district_id AND e.student_id = t.student_id
+        AND e.date = ${today}::date AND e.category = 'unexcused_absence')`;
+    case 'no_reply':
+      // A message sent N to N+14 days ago, and no reply from any of the student's guardians since.
+      return sql`EXISTS (SELECT 1 FROM messages m WHERE m.district_id = t.district_id AND m.student_id = t.student_id
+        AND m.category <> 'reply' AND m.status IN ('accepted', 'sent', 'delivered')
+        AND m.created_at <= now() - make_interval(days => ${trigger.days})
+        AND m.created_at > now() - make_interval(days => ${trigger.days + 14})
+        AND NOT EXISTS (SELECT 1 FROM inbound_messages i JOIN student_contacts sc ON sc.district_id = i.district_id
+          AND sc.contact_id = i.contact_id AND sc.student_id = t.student_id
+          WHERE i.district_id = t.district_id AND i.received_at > m.created_at))`;
   }
 }
 
@@ -132,6 +144,7 @@ async function candidates(
   districtId: string,
   playbookKey: string,
   step: StepSpec,
+  today: string,
 ): Promise<Candidate[]> {
   const grades = step.conditions?.grades;
   const schools = step.conditions?.schoolIds;
@@ -143,14 +156,22 @@ async function candidates(
     JOIN schools sc ON sc.district_id = t.district_id AND sc.school_id = t.school_id
     WHERE t.district_id = ${districtId}
       AND t.as_of = (SELECT max(as_of) FROM student_attendance WHERE district_id = ${districtId})
-      AND ${triggerCondition(step)}
+      AND ${triggerCondition(step, today)}
       ${grades ? sql`AND t.grade_level IN (${sql.join(grades)})` : sql``}
       ${schools ? sql`AND t.school_id IN (${sql.join(schools)})` : sql``}
       AND NOT EXISTS (SELECT 1 FROM playbook_firings f WHERE f.district_id = t.district_id
         AND f.school_year_id = t.school_year_id AND f.student_id = t.student_id AND f.playbook_key = ${playbookKey}
-        AND f.step_id = ${step.id} AND f.threshold = ${thresholdOf(step.trigger)})
+        AND f.step_id = ${step.id} AND f.threshold = ${thresholdOf(step.trigger, today)})
     ORDER BY sc.name, s.last_name, s.first_name, t.student_id`.execute(db);
   return rows;
+}
+
+/** Today's date in the district's time zone. */
+async function districtToday(db: Kysely<DB>, districtId: string, now: Date): Promise<string> {
+  const { rows } = await sql<{
+    time_zone: string;
+  }>`SELECT time_zone FROM districts WHERE district_id = ${districtId}`.execute(db);
+  return todayIn(rows[0]?.time_zone ?? 'America/New_York', now);
 }
 
 export interface StepPlan {
@@ -166,11 +187,13 @@ export async function dryRun(
   db: Kysely<DB>,
   districtId: string,
   key: string,
+  now: Date = new Date(),
 ): Promise<{ playbook: StoredPlaybook; steps: StepPlan[] }> {
   const playbook = await getPlaybook(db, districtId, key);
+  const today = await districtToday(db, districtId, now);
   const steps: StepPlan[] = [];
   for (const step of playbook.definition.steps) {
-    const found = await candidates(db, districtId, key, step);
+    const found = await candidates(db, districtId, key, step, today);
     const bySchool = new Map<string, number>();
     for (const candidate of found)
       bySchool.set(candidate.school_name, (bySchool.get(candidate.school_name) ?? 0) + 1);
@@ -215,13 +238,13 @@ export async function runPlaybook(
     let fired = 0;
     let messages = 0;
     let tasks = 0;
-    for (const candidate of await candidates(db, districtId, key, step)) {
+    for (const candidate of await candidates(db, districtId, key, step, today)) {
       const why = `${candidate.name} ${describeTrigger(step.trigger)} (playbook "${playbook.definition.name}", step "${step.id}").`;
       await db.transaction().execute(async (trx) => {
         const inserted = await sql`
           INSERT INTO playbook_firings (district_id, school_year_id, student_id, playbook_key, step_id, threshold, playbook_version, why)
           VALUES (${districtId}, ${candidate.school_year_id}, ${candidate.student_id}, ${key}, ${step.id},
-            ${thresholdOf(step.trigger)}, ${playbook.version}, ${why})
+            ${thresholdOf(step.trigger, today)}, ${playbook.version}, ${why})
           ON CONFLICT DO NOTHING`.execute(trx);
         if (Number(inserted.numAffectedRows ?? 0) === 0) return; // another run got there first
         fired += 1;
@@ -234,7 +257,7 @@ export async function runPlaybook(
             {
               content: { template: step.action.template },
               category: step.action.category ?? 'general',
-              idempotencyKey: `playbook:${key}:${step.id}:${thresholdOf(step.trigger)}:${candidate.school_year_id}:${candidate.student_id}`,
+              idempotencyKey: `playbook:${key}:${step.id}:${thresholdOf(step.trigger, today)}:${candidate.school_year_id}:${candidate.student_id}`,
             },
             now,
             { trx, system: true },
@@ -254,7 +277,7 @@ export async function runPlaybook(
         await sql`
           UPDATE playbook_firings SET outcome = ${JSON.stringify(outcome)}
           WHERE district_id = ${districtId} AND school_year_id = ${candidate.school_year_id} AND student_id = ${candidate.student_id}
-            AND playbook_key = ${key} AND step_id = ${step.id} AND threshold = ${thresholdOf(step.trigger)}`.execute(
+            AND playbook_key = ${key} AND step_id = ${step.id} AND threshold = ${thresholdOf(step.trigger, today)}`.execute(
           trx,
         );
       });

@@ -39,10 +39,12 @@ describe(`playbooks (${testEngine()})`, () => {
       expect.objectContaining({ key: DEFAULT_PLAYBOOK_KEY, enabled: false, version: 1 }),
     ]);
     expect(playbooks[0]?.definition.steps.map((step) => step.id)).toEqual([
+      'same-day-check-in',
       'early-signal-real-number',
       'on-track-real-number',
       'at-risk-teacher-call',
       'chronic-conference',
+      'no-reply-intensify',
       'celebrate-improvement',
     ]);
   });
@@ -106,6 +108,67 @@ describe(`playbooks (${testEngine()})`, () => {
     expect(body.tasks.map((task) => task.title)).toContain(
       'Offer a conference and make a success plan with the family',
     );
+  });
+
+  it('checks in the same day a student is absent without a reason, once that day; and steps up when a family does not reply', async () => {
+    // 10:00 in the district on a school day.
+    const now = new Date('2027-01-14T16:00:00Z');
+    const { rows } = await sql<{ student_id: string; school_id: string }>`
+      SELECT t.student_id, t.school_id FROM student_attendance t ORDER BY t.student_id LIMIT 1`.execute(
+      bench.database.db,
+    );
+    const student = rows[0] as { student_id: string; school_id: string };
+    await sql`DELETE FROM attendance_events WHERE student_id = ${student.student_id} AND date = '2027-01-14'`.execute(
+      bench.database.db,
+    );
+    await sql`INSERT INTO attendance_events (district_id, student_id, school_id, date, category, source_system, source_id)
+      VALUES (${bench.districtId}, ${student.student_id}, ${student.school_id}, '2027-01-14', 'unexcused_absence', 'test', 'absent-today')`.execute(
+      bench.database.db,
+    );
+    const plan = await dryRun(bench.database.db, bench.districtId, DEFAULT_PLAYBOOK_KEY, now);
+    const sameDay = plan.steps.find((step) => step.stepId === 'same-day-check-in');
+    expect(sameDay?.students).toBeGreaterThan(0);
+    bench.queue.take();
+    const run = await runPlaybook(
+      { db: bench.database.db, queue: bench.queue },
+      bench.districtId,
+      DEFAULT_PLAYBOOK_KEY,
+      now,
+    );
+    expect(run.find((step) => step.stepId === 'same-day-check-in')?.fired).toBe(sameDay?.students);
+    const { rows: alerts } = await sql<{
+      category: string;
+      template_key: string;
+    }>`SELECT DISTINCT category, template_key FROM messages
+      WHERE student_id = ${student.student_id} AND template_key = 'same_day_check_in'`.execute(
+      bench.database.db,
+    );
+    expect(alerts).toEqual([{ category: 'attendance_alert', template_key: 'same_day_check_in' }]);
+    const again = await runPlaybook(
+      { db: bench.database.db, queue: bench.queue },
+      bench.districtId,
+      DEFAULT_PLAYBOOK_KEY,
+      now,
+    );
+    expect(again.find((step) => step.stepId === 'same-day-check-in')?.fired).toBe(0);
+
+    // Nobody replied for six days: the counselor is asked to reach the family another way.
+    await sql`UPDATE messages SET created_at = now() - interval '6 days', status = 'delivered' WHERE student_id = ${student.student_id}`.execute(
+      bench.database.db,
+    );
+    const later = await runPlaybook(
+      { db: bench.database.db, queue: bench.queue },
+      bench.districtId,
+      DEFAULT_PLAYBOOK_KEY,
+      now,
+    );
+    expect(later.find((step) => step.stepId === 'no-reply-intensify')?.tasks).toBeGreaterThan(0);
+    const { rows: tasks } = await sql<{
+      title: string;
+    }>`SELECT title FROM tasks WHERE student_id = ${student.student_id}
+      AND source = 'playbook:default:no-reply-intensify'`.execute(bench.database.db);
+    expect(tasks).toHaveLength(1);
+    bench.queue.take();
   });
 
   it('validates a playbook and names what is wrong; a changed definition is a new version; it can be turned on', async () => {

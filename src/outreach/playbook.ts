@@ -2,9 +2,10 @@
  * Playbooks as data: steps, each a trigger (what about a student starts it), optional
  * conditions (which students), and an action (a message to the family, or a task for staff).
  * A step fires at most once per student and threshold in a school year. The built-in default
- * follows the evidence in DOMAIN.md §6: early, warm and concrete; the real number with the
+ * follows the evidence in DOMAIN.md §6: a warm check-in the same day; the real number with the
  * projection at the early signal; a teacher's call at "at risk"; a conference at chronic;
- * improvement celebrated, never perfect attendance.
+ * intensified outreach only for families who did not reply; improvement celebrated, never
+ * perfect attendance.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -24,6 +25,8 @@ export const Trigger = Type.Union([
   Type.Object({ kind: Type.Literal('on_track_to_be_chronic') }),
   Type.Object({ kind: Type.Literal('early_signal') }),
   Type.Object({ kind: Type.Literal('improving') }),
+  Type.Object({ kind: Type.Literal('absent_today') }),
+  Type.Object({ kind: Type.Literal('no_reply'), days: Type.Integer({ minimum: 1, maximum: 30 }) }),
 ]);
 
 export const Action = Type.Union([
@@ -98,13 +101,20 @@ export function parsePlaybook(value: unknown): PlaybookSpec {
   return value;
 }
 
-/** The threshold a trigger fires at: with the step, the once-per-year key. */
-export function thresholdOf(trigger: TriggerSpec): string {
+/**
+ * The threshold a trigger fires at: with the step, the once-per-year key. An absence today
+ * fires once per day (its date is the threshold).
+ */
+export function thresholdOf(trigger: TriggerSpec, today: string): string {
   switch (trigger.kind) {
     case 'cumulative_absences':
       return `absences>=${trigger.atLeast}`;
     case 'tier':
       return `tier>=${trigger.atLeast}`;
+    case 'absent_today':
+      return `absent:${today}`;
+    case 'no_reply':
+      return `no_reply>=${trigger.days}`;
     default:
       return trigger.kind;
   }
@@ -123,6 +133,10 @@ export function describeTrigger(trigger: TriggerSpec): string {
       return 'raised the early signal (2 absences by the end of the first month, 4 by the second, ...)';
     case 'improving':
       return 'is attending more over the last 20 school days';
+    case 'absent_today':
+      return 'is absent today without a reason the school knows of';
+    case 'no_reply':
+      return `has a family who has not replied ${trigger.days} days after a message`;
   }
 }
 
@@ -130,6 +144,12 @@ export function describeTrigger(trigger: TriggerSpec): string {
 export const DEFAULT_PLAYBOOK: PlaybookSpec = {
   name: 'Evidence-based default',
   steps: [
+    {
+      id: 'same-day-check-in',
+      description: 'A warm check-in the same day a student is absent without a known reason.',
+      trigger: { kind: 'absent_today' },
+      action: { kind: 'message', template: 'same_day_check_in', category: 'attendance_alert' },
+    },
     {
       id: 'early-signal-real-number',
       description: 'Share the real number and the projection with the family at the early signal.',
@@ -163,6 +183,17 @@ export const DEFAULT_PLAYBOOK: PlaybookSpec = {
         title: 'Offer a conference and make a success plan with the family',
         assigneeRole: 'counselor',
         dueInDays: 5,
+      },
+    },
+    {
+      id: 'no-reply-intensify',
+      description: 'Intensified outreach only for families who did not reply: reach them another way.',
+      trigger: { kind: 'no_reply', days: 5 },
+      action: {
+        kind: 'task',
+        title: 'The family has not replied: try another way (a call at another time, a home visit)',
+        assigneeRole: 'counselor',
+        dueInDays: 3,
       },
     },
     {
