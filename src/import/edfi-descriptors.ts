@@ -7,6 +7,7 @@
  * value (any namespace); code values are compared without regard to case.
  */
 import { ATTENDANCE_CATEGORIES } from './attendance-import.ts';
+import { CALENDAR_DAY_TYPE_LIST } from './oneroster-import.ts';
 
 export const DESCRIPTOR_KINDS = [
   'attendanceEventCategoryDescriptor',
@@ -37,17 +38,7 @@ export const GRADE_LEVELS = [
 /** What each kind of descriptor maps to. */
 export const DESCRIPTOR_TARGETS: Readonly<Record<DescriptorKind, readonly string[]>> = {
   attendanceEventCategoryDescriptor: ATTENDANCE_CATEGORIES,
-  calendarEventDescriptor: [
-    'instructional',
-    'makeup',
-    'holiday',
-    'teacher_only',
-    'emergency_closure',
-    'weather_closure',
-    'break',
-    'weekend',
-    'other',
-  ],
+  calendarEventDescriptor: CALENDAR_DAY_TYPE_LIST,
   gradeLevelDescriptor: GRADE_LEVELS,
   termDescriptor: ['term', 'semester', 'trimester', 'quarter', 'grading_period', 'other'],
 };

@@ -31,7 +31,7 @@ import {
   type ImportReport,
   startImportRun,
 } from './import-run.ts';
-import { type ImportResult, slugFor } from './oneroster-import.ts';
+import { findOrCreateDistrict, type ImportResult } from './oneroster-import.ts';
 import {
   findIdsByKey,
   findOrCreateCalendar,
@@ -581,26 +581,7 @@ async function resolveDistrict(
       );
     const agency = found[0];
     if (agency) {
-      const existing = await db
-        .selectFrom('districts')
-        .select(['district_id', 'name'])
-        .where('source_id', '=', agency.id)
-        .executeTakeFirst();
-      if (existing) return { id: existing.district_id, name: existing.name, created: false };
-      const base = slugFor(agency.name);
-      let slug = base;
-      for (
-        let n = 2;
-        await db.selectFrom('districts').select('district_id').where('slug', '=', slug).executeTakeFirst();
-        n += 1
-      )
-        slug = `${base}-${n}`;
-      const created = await db
-        .insertInto('districts')
-        .values({ slug, name: agency.name, source_id: agency.id })
-        .returning('district_id')
-        .executeTakeFirstOrThrow();
-      return { id: created.district_id, name: agency.name, created: true };
+      return findOrCreateDistrict(db, agency.id, agency.name);
     }
   }
   const districts = await db.selectFrom('districts').select(['district_id', 'name']).execute();

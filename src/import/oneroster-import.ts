@@ -94,7 +94,8 @@ const SESSION_TYPES: Readonly<Record<string, string>> = {
   quarter: 'quarter',
   gradingPeriod: 'grading_period',
 };
-const CALENDAR_DAY_TYPES = new Set([
+/** The day types calendar_days takes (its CHECK constraint). */
+export const CALENDAR_DAY_TYPE_LIST = [
   'instructional',
   'makeup',
   'holiday',
@@ -104,7 +105,8 @@ const CALENDAR_DAY_TYPES = new Set([
   'break',
   'weekend',
   'other',
-]);
+] as const;
+const CALENDAR_DAY_TYPES = new Set<string>(CALENDAR_DAY_TYPE_LIST);
 /** metadata.* columns with a place in Homeroom; the others are ignored with a note. */
 const KNOWN_METADATA = new Set(['metadata.homeroom.preferredLanguage']);
 
@@ -163,6 +165,37 @@ export async function readManifest(directory: string): Promise<Manifest> {
 }
 
 /** A URL-safe slug from a district's name ("Riverside Unified" → "riverside-unified"). */
+/**
+ * The district an import's source names (by its source id), created with a free slug made from
+ * its name when it is new. Shared by the OneRoster and Ed-Fi importers.
+ */
+export async function findOrCreateDistrict(
+  db: Kysely<DB>,
+  sourceId: string,
+  name: string,
+): Promise<{ id: string; name: string; created: boolean }> {
+  const existing = await db
+    .selectFrom('districts')
+    .select(['district_id', 'name'])
+    .where('source_id', '=', sourceId)
+    .executeTakeFirst();
+  if (existing) return { id: existing.district_id, name: existing.name, created: false };
+  const base = slugFor(name);
+  let slug = base;
+  for (
+    let n = 2;
+    await db.selectFrom('districts').select('district_id').where('slug', '=', slug).executeTakeFirst();
+    n += 1
+  )
+    slug = `${base}-${n}`;
+  const created = await db
+    .insertInto('districts')
+    .values({ slug, name, source_id: sourceId })
+    .returning('district_id')
+    .executeTakeFirstOrThrow();
+  return { id: created.district_id, name, created: true };
+}
+
 export function slugFor(name: string): string {
   const slug = name
     .normalize('NFKD')
@@ -277,26 +310,7 @@ async function resolveDistrict(
   const org = districts[0] as CsvRecord;
   const sourceId = header.get(org.fields, 'sourcedId');
   const name = header.get(org.fields, 'name');
-  const existing = await db
-    .selectFrom('districts')
-    .select(['district_id', 'name'])
-    .where('source_id', '=', sourceId)
-    .executeTakeFirst();
-  if (existing) return { id: existing.district_id, name: existing.name, created: false, sourceId };
-  const base = slugFor(name);
-  let slug = base;
-  for (
-    let n = 2;
-    await db.selectFrom('districts').select('district_id').where('slug', '=', slug).executeTakeFirst();
-    n += 1
-  )
-    slug = `${base}-${n}`;
-  const created = await db
-    .insertInto('districts')
-    .values({ slug, name, source_id: sourceId })
-    .returning('district_id')
-    .executeTakeFirstOrThrow();
-  return { id: created.district_id, name, created: true, sourceId };
+  return { ...(await findOrCreateDistrict(db, sourceId, name)), sourceId };
 }
 
 /**
