@@ -251,6 +251,10 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean })
     lines.push(`Demo sign-ins (password: ${DEMO_PASSWORD}):`);
     for (const account of demoSignIns()) lines.push(`  ${account.role.padEnd(22)} ${account.email}`);
   }
+  lines.push(`Sign in at ${localUrl}/sign-in.`);
+  if (config.MESSAGING_MODE === 'dev') {
+    lines.push(`Messages to families stay on this machine: see them at ${localUrl}/dev/outbox.`);
+  }
   lines.push('Stop with Ctrl+C.', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
