@@ -158,6 +158,18 @@ function outbound(message: MessageRow, publicUrl: string, replyDomain: string | 
 
 type Db = Kysely<DB> | Transaction<DB>;
 
+/**
+ * Locks the message row first in every transaction that also touches its attempts, in the same
+ * order as the status callbacks (messages, then attempts), so the two never deadlock.
+ */
+async function lockMessage(
+  trx: Transaction<DB>,
+  message: { district_id: string; message_id: string },
+): Promise<void> {
+  await sql`SELECT 1 FROM messages WHERE district_id = ${message.district_id} AND message_id = ${message.message_id}
+    FOR UPDATE`.execute(trx);
+}
+
 async function closeAttempt(
   db: Db,
   message: MessageRow,
@@ -263,6 +275,7 @@ export async function sendMessage(
     const answer = await provider.reconcile(request, attempt.started_at, context.signal);
     if (answer.kind === 'found') {
       await db.transaction().execute(async (trx) => {
+        await lockMessage(trx, message);
         await closeAttempt(trx, message, attempt.attempt_no, 'accepted', {
           providerMessageId: answer.providerMessageId,
           code: 'reconciled',
@@ -278,6 +291,7 @@ export async function sendMessage(
       if (!resend) {
         if (message.channel === 'voice' || age >= policy.giveUpUnknownAfterMs) {
           await db.transaction().execute(async (trx) => {
+            await lockMessage(trx, message);
             await closeAttempt(trx, message, attempt.attempt_no, 'uncertain', {
               code: 'unknown',
               text: answer.detail,
@@ -400,6 +414,7 @@ async function applyOutcome(
   random: () => number,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await lockMessage(trx, message);
     switch (outcome.kind) {
       case 'accepted':
         await closeAttempt(trx, message, attemptNo, 'accepted', {
