@@ -14,8 +14,10 @@ import { AppError } from '../platform/errors.ts';
 import type { JobSender } from '../platform/jobs/job.ts';
 import type { StaffPrincipal } from '../staff/staff-principal.ts';
 import {
+  CONNECTICUT_PLAYBOOK,
   DEFAULT_PLAYBOOK,
   describeTrigger,
+  OHIO_PLAYBOOK,
   type PlaybookSpec,
   parsePlaybook,
   type StepSpec,
@@ -23,6 +25,13 @@ import {
 } from './playbook.ts';
 
 export const DEFAULT_PLAYBOOK_KEY = 'default';
+
+/** The built-in playbooks every district has (off until turned on). */
+const BUILT_IN: readonly (readonly [string, PlaybookSpec])[] = [
+  [DEFAULT_PLAYBOOK_KEY, DEFAULT_PLAYBOOK],
+  ['ohio', OHIO_PLAYBOOK],
+  ['connecticut', CONNECTICUT_PLAYBOOK],
+];
 
 export interface StoredPlaybook {
   readonly key: string;
@@ -50,12 +59,14 @@ export function systemPrincipal(districtId: string): StaffPrincipal {
   };
 }
 
-/** The district's playbooks, with the built-in default added (off) the first time. */
+/** The district's playbooks, with the built-in ones added (off) the first time. */
 export async function listPlaybooks(db: Kysely<DB>, districtId: string): Promise<StoredPlaybook[]> {
-  await sql`
-    INSERT INTO playbooks (district_id, playbook_key, definition)
-    VALUES (${districtId}, ${DEFAULT_PLAYBOOK_KEY}, ${JSON.stringify(DEFAULT_PLAYBOOK)})
-    ON CONFLICT DO NOTHING`.execute(db);
+  for (const [key, definition] of BUILT_IN) {
+    await sql`
+      INSERT INTO playbooks (district_id, playbook_key, definition)
+      VALUES (${districtId}, ${key}, ${JSON.stringify(definition)})
+      ON CONFLICT DO NOTHING`.execute(db);
+  }
   const { rows } = await sql<{
     playbook_key: string;
     version: number;
@@ -126,6 +137,12 @@ function triggerCondition(step: StepSpec, today: string): RawBuilder<unknown> {
     case 'absent_today':
       return sql`EXISTS (SELECT 1 FROM attendance_events e WHERE e.district_id = t.district_id AND e.student_id = t.student_id
         AND e.date = ${today}::date AND e.category = 'unexcused_absence')`;
+    case 'statutory':
+      return {
+        ohio_notice: sql`t.oh_notice_due IS TRUE`,
+        ohio_habitual_truant: sql`t.oh_habitual_truant IS TRUE`,
+        connecticut_truant: sql`t.ct_truant IS TRUE`,
+      }[trigger.rule];
     case 'no_reply':
       // A message sent N to N+14 days ago, and no reply from any of the student's guardians since.
       return sql`EXISTS (SELECT 1 FROM messages m WHERE m.district_id = t.district_id AND m.student_id = t.student_id
@@ -164,6 +181,28 @@ async function candidates(
         AND f.step_id = ${step.id} AND f.threshold = ${thresholdOf(step.trigger, today)})
     ORDER BY sc.name, s.last_name, s.first_name, t.student_id`.execute(db);
   return rows;
+}
+
+/**
+ * The date `n` school days after `today` in the student's calendar (the span enrolled today, or
+ * the latest); calendar days when the calendar does not reach that far.
+ */
+async function schoolDaysAfter(
+  db: Kysely<DB>,
+  districtId: string,
+  studentId: string,
+  today: string,
+  n: number,
+): Promise<string> {
+  if (n === 0) return today;
+  const { rows } = await sql<{ date: string }>`
+    SELECT cd.date::text AS date FROM calendar_days cd
+    WHERE cd.district_id = ${districtId} AND cd.day_type IN ('instructional', 'makeup') AND cd.date > ${today}::date
+      AND cd.calendar_id = (SELECT es.calendar_id FROM enrolment_spans es WHERE es.district_id = ${districtId}
+        AND es.student_id = ${studentId} ORDER BY (es.entry_date <= ${today}::date AND (es.end_date_exclusive IS NULL
+          OR es.end_date_exclusive > ${today}::date)) DESC, es.entry_date DESC LIMIT 1)
+    ORDER BY cd.date OFFSET ${n - 1} LIMIT 1`.execute(db);
+  return rows[0]?.date ?? addDays(today, n);
 }
 
 /** Today's date in the district's time zone. */
@@ -265,12 +304,13 @@ export async function runPlaybook(
           messages += result.messages.length;
           outcome = { messages: result.messages.length, unreachable: result.unreachable };
         } else {
+          const due = step.action.schoolDays
+            ? await schoolDaysAfter(trx, districtId, candidate.student_id, today, step.action.dueInDays)
+            : addDays(today, step.action.dueInDays);
           await sql`
             INSERT INTO tasks (district_id, student_id, school_id, title, assignee_role, due_date, why, source)
             VALUES (${districtId}, ${candidate.student_id}, ${candidate.school_id}, ${step.action.title}, ${step.action.assigneeRole},
-              ${addDays(today, step.action.dueInDays)}, ${why}, ${`playbook:${key}:${step.id}`})`.execute(
-            trx,
-          );
+              ${due}, ${why}, ${`playbook:${key}:${step.id}`})`.execute(trx);
           tasks += 1;
           outcome = { task: step.action.title };
         }

@@ -33,12 +33,18 @@ const count = async (table: 'playbook_firings' | 'tasks' | 'messages') =>
     .rows[0]?.n ?? 0;
 
 describe(`playbooks (${testEngine()})`, () => {
-  it('has the evidence-based default, off until the district turns it on', async () => {
+  it('has the evidence-based default and the Ohio and Connecticut playbooks, off until the district turns one on', async () => {
     const playbooks = await listPlaybooks(bench.database.db, bench.districtId);
-    expect(playbooks).toEqual([
-      expect.objectContaining({ key: DEFAULT_PLAYBOOK_KEY, enabled: false, version: 1 }),
+    expect(playbooks.map((playbook) => [playbook.key, playbook.enabled, playbook.version])).toEqual([
+      ['connecticut', false, 1],
+      [DEFAULT_PLAYBOOK_KEY, false, 1],
+      ['ohio', false, 1],
     ]);
-    expect(playbooks[0]?.definition.steps.map((step) => step.id)).toEqual([
+    expect(
+      playbooks
+        .find((playbook) => playbook.key === DEFAULT_PLAYBOOK_KEY)
+        ?.definition.steps.map((step) => step.id),
+    ).toEqual([
       'same-day-check-in',
       'early-signal-real-number',
       'on-track-real-number',
@@ -168,6 +174,55 @@ describe(`playbooks (${testEngine()})`, () => {
     }>`SELECT title FROM tasks WHERE student_id = ${student.student_id}
       AND source = 'playbook:default:no-reply-intensify'`.execute(bench.database.db);
     expect(tasks).toHaveLength(1);
+    bench.queue.take();
+  });
+
+  it("follows Ohio's absence-intervention timeline and Connecticut's parent meeting, in school days, never filing with a court by itself", async () => {
+    const now = new Date('2027-01-14T16:00:00Z');
+    const { rows } = await sql<{
+      student_id: string;
+    }>`SELECT student_id FROM student_attendance ORDER BY student_id DESC LIMIT 2`.execute(bench.database.db);
+    const [ohio, connecticut] = rows.map((row) => row.student_id) as [string, string];
+    await sql`UPDATE student_attendance SET oh_habitual_truant = true WHERE student_id = ${ohio}`.execute(
+      bench.database.db,
+    );
+    await sql`UPDATE student_attendance SET ct_truant = true WHERE student_id = ${connecticut}`.execute(
+      bench.database.db,
+    );
+    const plan = await dryRun(bench.database.db, bench.districtId, 'ohio', now);
+    expect(plan.steps.filter((step) => step.stepId.startsWith('ait-')).map((step) => step.students)).toEqual([
+      1, 1, 1, 1,
+    ]);
+    await runPlaybook({ db: bench.database.db, queue: bench.queue }, bench.districtId, 'ohio', now);
+    await runPlaybook({ db: bench.database.db, queue: bench.queue }, bench.districtId, 'connecticut', now);
+    const { rows: tasks } = await sql<{
+      student_id: string;
+      title: string;
+      due_date: string;
+      school_day: boolean;
+    }>`
+      SELECT k.student_id, k.title, k.due_date::text AS due_date,
+        EXISTS (SELECT 1 FROM calendar_days cd JOIN enrolment_spans es ON es.calendar_id = cd.calendar_id AND es.student_id = k.student_id
+          WHERE cd.date = k.due_date AND cd.day_type = 'instructional') AS school_day
+      FROM tasks k WHERE k.source LIKE 'playbook:ohio:%' OR k.source LIKE 'playbook:connecticut:%' ORDER BY k.due_date`.execute(
+      bench.database.db,
+    );
+    const attempts = tasks.find((task) => task.title.startsWith('Make at least three'));
+    expect(attempts?.student_id).toBe(ohio);
+    // Seven school days from Thursday 14 January: past two weekends (and Martin Luther King Day, if the calendar has it).
+    expect(attempts?.due_date && attempts.due_date > '2027-01-21').toBe(true);
+    expect(attempts?.school_day).toBe(true);
+    expect(tasks.find((task) => task.title.startsWith('Assign the student'))?.due_date).toBe('2027-01-24');
+    expect(tasks.some((task) => task.title.includes('a staff decision'))).toBe(true);
+    const meeting = tasks.find((task) => task.student_id === connecticut);
+    expect(meeting?.title).toContain('meeting with the parent');
+    expect(meeting?.school_day).toBe(true);
+    // Nothing is ever filed: the only court step is a checklist for staff.
+    expect(
+      tasks
+        .filter((task) => /court/i.test(task.title))
+        .every((task) => task.title.includes('staff decision')),
+    ).toBe(true);
     bench.queue.take();
   });
 

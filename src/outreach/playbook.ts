@@ -27,6 +27,10 @@ export const Trigger = Type.Union([
   Type.Object({ kind: Type.Literal('improving') }),
   Type.Object({ kind: Type.Literal('absent_today') }),
   Type.Object({ kind: Type.Literal('no_reply'), days: Type.Integer({ minimum: 1, maximum: 30 }) }),
+  Type.Object({
+    kind: Type.Literal('statutory'),
+    rule: literals(['ohio_notice', 'ohio_habitual_truant', 'connecticut_truant'] as const),
+  }),
 ]);
 
 export const Action = Type.Union([
@@ -40,6 +44,8 @@ export const Action = Type.Union([
     title: Type.String({ minLength: 3, maxLength: 200 }),
     assigneeRole: literals(['school_admin', 'attendance_champion', 'counselor', 'teacher'] as const),
     dueInDays: Type.Integer({ minimum: 0, maximum: 60 }),
+    /** Count `dueInDays` in school days of the student's calendar rather than calendar days. */
+    schoolDays: Type.Optional(Type.Boolean()),
   }),
 ]);
 
@@ -115,6 +121,8 @@ export function thresholdOf(trigger: TriggerSpec, today: string): string {
       return `absent:${today}`;
     case 'no_reply':
       return `no_reply>=${trigger.days}`;
+    case 'statutory':
+      return `statutory:${trigger.rule}`;
     default:
       return trigger.kind;
   }
@@ -137,8 +145,17 @@ export function describeTrigger(trigger: TriggerSpec): string {
       return 'is absent today without a reason the school knows of';
     case 'no_reply':
       return `has a family who has not replied ${trigger.days} days after a message`;
+    case 'statutory':
+      return STATUTORY_TEXT[trigger.rule];
   }
 }
+
+const STATUTORY_TEXT = {
+  ohio_notice: "reached the board's notice threshold of unexcused hours (Ohio)",
+  ohio_habitual_truant:
+    'is habitually truant under Ohio law (30 consecutive, 42 in a month or 72 in a year unexcused hours)',
+  connecticut_truant: 'is truant under Connecticut law (4 unexcused absences in a month or 10 in a year)',
+} as const;
 
 /** The built-in, evidence-based default (off until a district turns it on). */
 export const DEFAULT_PLAYBOOK: PlaybookSpec = {
@@ -201,6 +218,110 @@ export const DEFAULT_PLAYBOOK: PlaybookSpec = {
       description: 'Celebrate improvement (never perfect attendance).',
       trigger: { kind: 'improving' },
       action: { kind: 'message', template: 'improvement_celebration', category: 'general' },
+    },
+  ],
+};
+
+/**
+ * Ohio (ORC 3321.191, as issue 6 lists it): the plain-language notice at the board's threshold,
+ * and for a habitually truant student the absence-intervention-team timeline as tasks. Filing
+ * with the court is never automatic: it is a staff decision with a checklist, after the plan.
+ */
+export const OHIO_PLAYBOOK: PlaybookSpec = {
+  name: 'Ohio',
+  steps: [
+    {
+      id: 'notice',
+      description:
+        "Send the plain-language notice when the board's threshold is reached, with an offer to meet.",
+      trigger: { kind: 'statutory', rule: 'ohio_notice' },
+      action: {
+        kind: 'task',
+        title: 'Send the family the plain-language notice and offer a meeting',
+        assigneeRole: 'attendance_champion',
+        dueInDays: 2,
+        schoolDays: true,
+      },
+    },
+    {
+      id: 'ait-attempts',
+      description:
+        "Habitually truant: at least three meaningful attempts to secure the parent's participation.",
+      trigger: { kind: 'statutory', rule: 'ohio_habitual_truant' },
+      action: {
+        kind: 'task',
+        title: "Make at least three meaningful attempts to secure the parent's participation",
+        assigneeRole: 'attendance_champion',
+        dueInDays: 7,
+        schoolDays: true,
+      },
+    },
+    {
+      id: 'ait-assign',
+      description: 'Habitually truant: assign the student to the absence intervention team.',
+      trigger: { kind: 'statutory', rule: 'ohio_habitual_truant' },
+      action: {
+        kind: 'task',
+        title: 'Assign the student to the absence intervention team',
+        assigneeRole: 'school_admin',
+        dueInDays: 10,
+      },
+    },
+    {
+      id: 'ait-plan',
+      description: 'Habitually truant: the team develops the absence intervention plan with the family.',
+      trigger: { kind: 'statutory', rule: 'ohio_habitual_truant' },
+      action: {
+        kind: 'task',
+        title: 'Develop the absence intervention plan with the family',
+        assigneeRole: 'counselor',
+        dueInDays: 14,
+        schoolDays: true,
+      },
+    },
+    {
+      id: 'ait-notify',
+      description: 'Habitually truant: give the parent written notice of the plan within 7 days of it.',
+      trigger: { kind: 'statutory', rule: 'ohio_habitual_truant' },
+      action: {
+        kind: 'task',
+        title: 'Give the parent written notice of the plan (within 7 days of developing it)',
+        assigneeRole: 'counselor',
+        dueInDays: 21,
+        schoolDays: true,
+      },
+    },
+    {
+      id: 'court-checklist',
+      description:
+        'Court filing only as a staff decision, with the checklist, if the student does not progress on the plan.',
+      trigger: { kind: 'statutory', rule: 'ohio_habitual_truant' },
+      action: {
+        kind: 'task',
+        title:
+          'If the student has not progressed on the plan after 61 days: review the checklist before any court filing (a staff decision)',
+        assigneeRole: 'school_admin',
+        dueInDays: 61,
+      },
+    },
+  ],
+};
+
+/** Connecticut (C.G.S. 10-198a): a meeting with the parent within 10 school days of truancy. */
+export const CONNECTICUT_PLAYBOOK: PlaybookSpec = {
+  name: 'Connecticut',
+  steps: [
+    {
+      id: 'parent-meeting',
+      description: 'Truant (4 unexcused in a month or 10 in a year): meet the parent within 10 school days.',
+      trigger: { kind: 'statutory', rule: 'connecticut_truant' },
+      action: {
+        kind: 'task',
+        title: 'Hold a meeting with the parent and the student to review and evaluate the reasons',
+        assigneeRole: 'school_admin',
+        dueInDays: 10,
+        schoolDays: true,
+      },
     },
   ],
 };

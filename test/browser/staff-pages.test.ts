@@ -200,7 +200,11 @@ describe('staff pages in Chromium', () => {
     expect(planned).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath('playbooks'), fullPage: true });
-    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page
+      .locator('section')
+      .filter({ hasText: 'Evidence-based default' })
+      .getByRole('button', { name: 'Turn on' })
+      .click();
     await page.waitForURL(/notice=/);
     await expect(page.getByRole('status').textContent()).resolves.toContain('is on');
     await context.close();
