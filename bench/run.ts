@@ -10,7 +10,8 @@
  * (bench/attendance.ts: full recompute against two baselines, incremental refresh, memory),
  * each in scratch databases created and dropped on that server, and messaging (bench/messaging.ts:
  * outbox to the fake Twilio with 1 and 3 worker processes, duplicates and losses counted).
- * `--only seeding,memory,server,attendance,messaging` runs those parts and replaces only their
+ * Import (bench/import.ts): the demo's files imported against PostgreSQL's COPY of the same rows.
+ * `--only seeding,memory,server,attendance,messaging,import` runs those parts and replaces only their
  * sections of docs/performance.md.
  */
 import { spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ import { type Database, openDatabase } from '../src/platform/db/connection.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { benchAttendance } from './attendance.ts';
 import { describeMachine, type Measurement, medianMs, renderSection } from './harness.ts';
+import { benchImport } from './import.ts';
 import { benchMessaging } from './messaging.ts';
 import { postgresScratch } from './postgres-scratch.ts';
 
@@ -30,7 +32,7 @@ const LARGE = process.argv.includes('--large');
 /** `--only messaging,attendance`: run those parts and replace only their sections of docs/performance.md. */
 const onlyArgument = process.argv[process.argv.indexOf('--only') + 1];
 const ONLY = process.argv.includes('--only') && onlyArgument ? new Set(onlyArgument.split(',')) : null;
-const want = (part: 'seeding' | 'memory' | 'server' | 'attendance' | 'messaging') =>
+const want = (part: 'seeding' | 'memory' | 'server' | 'attendance' | 'messaging' | 'import') =>
   ONLY === null || ONLY.has(part);
 const AS_OF = '2027-03-15';
 const BIN = new URL('../bin/homeroom.js', import.meta.url).pathname;
@@ -312,6 +314,22 @@ if (!want('messaging')) {
 } else {
   sections.push(
     '### Messaging\n\nThe messaging benchmark runs on PostgreSQL only: set BENCH_DATABASE_URL to run it.\n',
+  );
+}
+
+if (!want('import')) {
+  // Not asked for.
+} else if (process.env.BENCH_DATABASE_URL) {
+  console.log('import on PostgreSQL…');
+  sections.push(
+    renderSection(
+      `Import on PostgreSQL (measured ${new Date().toISOString().slice(0, 10)})`,
+      await benchImport(process.env.BENCH_DATABASE_URL, LARGE ? 100_000 : 10_000),
+    ),
+  );
+} else {
+  sections.push(
+    '### Import\n\nThe import benchmark runs on PostgreSQL only: set BENCH_DATABASE_URL to run it.\n',
   );
 }
 
