@@ -50,8 +50,7 @@ export async function benchImport(serverUrl: string, students: number): Promise<
     chmodSync(directory, 0o755);
     chmodSync(path, 0o644);
     const header =
-      (await import('node:fs'))
-        .readFileSync(path, 'utf8')
+      readFileSync(path, 'utf8')
         .split('\n', 1)[0]
         ?.replace(/^\uFEFF/, '') ?? '';
     const columns = header.split(',').map((column) => `"${column.replaceAll('"', '')}" text`);
