@@ -13,29 +13,15 @@ import type { AppDependencies } from '../platform/http/app.ts';
 import { html, type SafeHtml } from '../platform/http/html.ts';
 import { renderPage } from '../platform/http/page.ts';
 import { visibleStudent } from '../staff/student-scope.ts';
+import { type ConversationItem, listConversation } from './conversation.repository.ts';
 import { MESSAGE_SENDERS } from './messaging.routes.ts';
 import { twilioSignature } from './twilio-signature.ts';
 import { webhookAuthToken } from './webhooks.routes.ts';
 
-interface OutboxItem {
-  direction: 'out' | 'in';
-  id: string;
-  contact_name: string;
-  address: string;
-  channel: string;
-  language: string | null;
-  body: string;
-  /** Out: what staff wrote, when body is its translation. In: the reply's translation for staff. */
-  other_text: string | null;
-  status: string;
-  at: Date;
-  intent: { intent?: string; barrier?: string; evidence?: { phrase: string }[] } | null;
-}
-
 const RTL = new Set(['ar']);
 const when = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
-function renderItem(item: OutboxItem): SafeHtml {
+function renderItem(item: ConversationItem): SafeHtml {
   const lang = item.language ?? undefined;
   const intent =
     item.intent?.intent && item.intent.intent !== 'unknown'
@@ -72,22 +58,12 @@ export function registerDevOutboxRoutes(app: FastifyInstance, { config, database
       { config: { access: { roles: MESSAGE_SENDERS } } },
       async (request, reply) => {
         const districtId = request.staff.districtId;
-        const visible = visibleStudent(request.staff, sql.ref('sc.student_id'));
-        const { rows } = await sql<OutboxItem>`
-          SELECT * FROM (
-            SELECT 'out' AS direction, m.message_id AS id, c.first_name || ' ' || c.last_name AS contact_name,
-              m.to_address AS address, m.channel, m.language, m.body, m.original_body AS other_text, m.status,
-              m.created_at AS at, NULL::jsonb AS intent
-            FROM messages m JOIN contacts c ON c.district_id = m.district_id AND c.contact_id = m.contact_id
-            WHERE m.district_id = ${districtId}
-              AND EXISTS (SELECT 1 FROM student_contacts sc WHERE sc.district_id = m.district_id AND sc.contact_id = m.contact_id AND ${visible})
-            UNION ALL
-            SELECT 'in', i.inbound_id, c.first_name || ' ' || c.last_name, i.from_address, i.channel, c.preferred_language,
-              i.body, i.translated_body, CASE WHEN i.handled_at IS NULL THEN 'open' ELSE 'handled' END, i.received_at, i.intent
-            FROM inbound_messages i JOIN contacts c ON c.district_id = i.district_id AND c.contact_id = i.contact_id
-            WHERE i.district_id = ${districtId}
-              AND EXISTS (SELECT 1 FROM student_contacts sc WHERE sc.district_id = i.district_id AND sc.contact_id = i.contact_id AND ${visible})
-          ) items ORDER BY at DESC, id LIMIT 200`.execute(db);
+        const rows = await listConversation(
+          db,
+          districtId,
+          { visible: (ref) => visibleStudent(request.staff, ref) },
+          { newestFirst: true, limit: 200 },
+        );
         const answer = request.query.answer;
         const main = html`<h1>Development outbox</h1>
           <p class="notice">Homeroom is in development mode (<code>MESSAGING_MODE=dev</code>): nothing leaves this server. These are the messages families would have received, newest first, with their replies.</p>

@@ -11,7 +11,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
-import { defineJob, type JobDefinition } from '../platform/jobs/job.ts';
+import { defineJob, type JobDefinition, UuidString } from '../platform/jobs/job.ts';
 import { renderTemplate } from './content/templates.ts';
 import { enqueueMessage } from './outbox.ts';
 import type { Channel } from './providers/provider.ts';
@@ -19,10 +19,11 @@ import { earliestSendTime } from './send-window.ts';
 
 export const SEND_DIGEST = 'messaging.send-digest';
 
-const Uuid = Type.String({
-  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+const Payload = Type.Object({
+  districtId: UuidString,
+  contactId: UuidString,
+  v: Type.Literal(1),
 });
-const Payload = Type.Object({ districtId: Uuid, contactId: Uuid, v: Type.Literal(1) });
 
 interface HeldMessage {
   message_id: string;

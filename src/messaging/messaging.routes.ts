@@ -16,6 +16,7 @@ import { isStudentVisible, visibleStudent } from '../staff/student-scope.ts';
 import { smsSegments } from './content/sms-segments.ts';
 import { TEMPLATE_KEYS } from './content/templates.ts';
 import { checkTone } from './content/tone-check.ts';
+import { listConversation } from './conversation.repository.ts';
 import { messageFamily } from './messaging.service.ts';
 import { SEND_MESSAGE } from './send-message.job.ts';
 import { createTranslator } from './translation.ts';
@@ -139,26 +140,8 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
       const { studentId } = request.params;
       if (!(await isStudentVisible(db, request.staff, studentId)))
         throw new AppError('NOT_FOUND', { message: 'No such student.' });
-      const districtId = request.staff.districtId;
-      const { rows } = await sql<Record<string, unknown>>`
-        SELECT * FROM (
-          SELECT 'out' AS direction, m.message_id AS id, m.contact_id, c.first_name || ' ' || c.last_name AS contact_name,
-            m.channel, m.category, m.language, m.body, m.original_body AS other_text, m.status, m.error_code,
-            m.answered_by, m.not_before, m.created_at AS at, NULL::jsonb AS intent,
-            (SELECT json_agg(json_build_object('status', e.status, 'at', e.occurred_at) ORDER BY e.occurred_at)
-              FROM message_status_events e WHERE e.district_id = m.district_id AND e.message_id = m.message_id) AS evidence
-          FROM messages m JOIN contacts c ON c.district_id = m.district_id AND c.contact_id = m.contact_id
-          WHERE m.district_id = ${districtId} AND m.contact_id IN (
-            SELECT contact_id FROM student_contacts WHERE district_id = ${districtId} AND student_id = ${studentId})
-          UNION ALL
-          SELECT 'in', i.inbound_id, i.contact_id, c.first_name || ' ' || c.last_name, i.channel, NULL, NULL, i.body,
-            i.translated_body, CASE WHEN i.handled_at IS NULL THEN 'open' ELSE 'handled' END, NULL, NULL, NULL,
-            i.received_at, i.intent, NULL
-          FROM inbound_messages i JOIN contacts c ON c.district_id = i.district_id AND c.contact_id = i.contact_id
-          WHERE i.district_id = ${districtId} AND i.contact_id IN (
-            SELECT contact_id FROM student_contacts WHERE district_id = ${districtId} AND student_id = ${studentId})
-        ) conversation ORDER BY at, id`.execute(db);
-      return { studentId, items: rows };
+      const items = await listConversation(db, request.staff.districtId, { studentId });
+      return { studentId, items };
     },
   );
 

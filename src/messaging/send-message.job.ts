@@ -21,7 +21,13 @@
 import { Type } from '@sinclair/typebox';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
-import { defineJob, type JobContext, type JobDefinition, type JobSender } from '../platform/jobs/job.ts';
+import {
+  defineJob,
+  type JobContext,
+  type JobDefinition,
+  type JobSender,
+  UuidString,
+} from '../platform/jobs/job.ts';
 import { speechLanguageOf } from './content/languages.ts';
 import { recordStatusEvent } from './delivery-status.ts';
 import type { Channel, OutboundMessage, ProviderRegistry, SendOutcome } from './providers/provider.ts';
@@ -70,12 +76,9 @@ const FINISHED = new Set([
   'digested',
 ]);
 
-const Uuid = Type.String({
-  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
-});
 const Payload = Type.Object({
-  districtId: Uuid,
-  messageId: Uuid,
+  districtId: UuidString,
+  messageId: UuidString,
   v: Type.Literal(1),
 });
 

@@ -5,16 +5,17 @@
  */
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
-import { defineJob, type JobDefinition } from '../platform/jobs/job.ts';
+import { defineJob, type JobDefinition, UuidString } from '../platform/jobs/job.ts';
 import { matchLanguage, resolveLanguage } from './content/languages.ts';
 import type { Translator } from './translation.ts';
 
 export const TRANSLATE_REPLY = 'messaging.translate-reply';
 
-const Uuid = Type.String({
-  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+const Payload = Type.Object({
+  districtId: UuidString,
+  inboundId: UuidString,
+  v: Type.Literal(1),
 });
-const Payload = Type.Object({ districtId: Uuid, inboundId: Uuid, v: Type.Literal(1) });
 
 export function createTranslateReplyJob(translator: Translator | null): JobDefinition<typeof Payload> {
   return defineJob({

@@ -12,9 +12,9 @@ import type { StaffRole } from '../staff/staff-principal.ts';
 import { isStudentVisible, visibleStudent } from '../staff/student-scope.ts';
 import { dryRun, listPlaybooks, runPlaybook, savePlaybook } from './playbook.service.ts';
 
-const PLAYBOOK_ADMINS: readonly StaffRole[] = ['district_admin'];
+export const PLAYBOOK_ADMINS: readonly StaffRole[] = ['district_admin'];
 const PLAYBOOK_READERS: readonly StaffRole[] = ['district_admin', 'school_admin', 'attendance_champion'];
-const TASK_WORKERS: readonly StaffRole[] = [
+export const TASK_WORKERS: readonly StaffRole[] = [
   'district_admin',
   'school_admin',
   'attendance_champion',

@@ -8,10 +8,11 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { TIERS } from '../attendance/definition-profiles.ts';
 import { messageFamily } from '../messaging/messaging.service.ts';
-import { addDays, todayIn } from '../platform/dates.ts';
+import { addDays } from '../platform/dates.ts';
 import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { JobSender } from '../platform/jobs/job.ts';
+import { districtToday } from '../roster/district.repository.ts';
 import type { StaffPrincipal } from '../staff/staff-principal.ts';
 import {
   CONNECTICUT_PLAYBOOK,
@@ -205,14 +206,6 @@ async function schoolDaysAfter(
   return rows[0]?.date ?? addDays(today, n);
 }
 
-/** Today's date in the district's time zone. */
-async function districtToday(db: Kysely<DB>, districtId: string, now: Date): Promise<string> {
-  const { rows } = await sql<{
-    time_zone: string;
-  }>`SELECT time_zone FROM districts WHERE district_id = ${districtId}`.execute(db);
-  return todayIn(rows[0]?.time_zone ?? 'America/New_York', now);
-}
-
 export interface StepPlan {
   readonly stepId: string;
   readonly description: string;
@@ -267,10 +260,7 @@ export async function runPlaybook(
 ): Promise<RunSummary[]> {
   const { db, queue } = dependencies;
   const playbook = await getPlaybook(db, districtId, key);
-  const { rows: zone } = await sql<{
-    time_zone: string;
-  }>`SELECT time_zone FROM districts WHERE district_id = ${districtId}`.execute(db);
-  const today = todayIn(zone[0]?.time_zone ?? 'America/New_York', now);
+  const today = await districtToday(db, districtId, now);
   const principal = systemPrincipal(districtId);
   const summary: RunSummary[] = [];
   for (const step of playbook.definition.steps) {

@@ -12,6 +12,7 @@ import { Value } from '@sinclair/typebox/value';
 import { TIERS } from '../attendance/definition-profiles.ts';
 import { TEMPLATE_KEYS } from '../messaging/content/templates.ts';
 import { AppError } from '../platform/errors.ts';
+import { UuidString } from '../platform/jobs/job.ts';
 
 const literals = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((value) => Type.Literal(value)));
@@ -60,14 +61,7 @@ export const Step = Type.Object(
           grades: Type.Optional(
             Type.Array(Type.String({ pattern: '^(PK|KG|0[1-9]|1[0-2])$' }), { minItems: 1 }),
           ),
-          schoolIds: Type.Optional(
-            Type.Array(
-              Type.String({
-                pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
-              }),
-              { minItems: 1 },
-            ),
-          ),
+          schoolIds: Type.Optional(Type.Array(UuidString, { minItems: 1 })),
         },
         { additionalProperties: false },
       ),

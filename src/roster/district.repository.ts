@@ -1,5 +1,6 @@
 /** SQL for districts and their headline counts. */
 import { type Kysely, sql } from 'kysely';
+import { todayIn } from '../platform/dates.ts';
 import type { DB } from '../platform/db/types.ts';
 
 export interface DistrictOverview {
@@ -47,4 +48,15 @@ export async function findDistrictOverviews(db: Kysely<DB>): Promise<DistrictOve
 export async function hasAnyDistrict(db: Kysely<DB>): Promise<boolean> {
   const row = await db.selectFrom('districts').select('district_id').limit(1).executeTakeFirst();
   return row !== undefined;
+}
+
+/** Today's date in a district's time zone (school dates are plain dates in that zone). */
+export async function districtToday(
+  db: Kysely<DB>,
+  districtId: string,
+  now: Date = new Date(),
+): Promise<string> {
+  const { rows } = await sql<{ time_zone: string }>`
+    SELECT time_zone FROM districts WHERE district_id = ${districtId}`.execute(db);
+  return todayIn(rows[0]?.time_zone ?? 'America/New_York', now);
 }

@@ -3,7 +3,7 @@
  * district, never whole objects), queue options and a handler that re-reads state and is
  * idempotent, because pg-boss delivers at least once.
  */
-import type { Static, TSchema } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../logger.ts';
@@ -46,6 +46,14 @@ export interface JobDefinition<S extends TSchema = TSchema> {
   // Method syntax on purpose: a registry holds jobs of many payload types.
   handle(payload: Static<S>, context: JobContext): Promise<void>;
 }
+
+/**
+ * A uuid in a job payload or stored data checked with TypeBox's Value (which knows no `format`
+ * unless one is registered, so a pattern).
+ */
+export const UuidString = Type.String({
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+});
 
 export const DEFAULT_JOB_OPTIONS: JobOptions = {
   retryLimit: 5,

@@ -7,23 +7,14 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { PLAYBOOK_ADMINS, TASK_WORKERS } from '../../outreach/playbook.routes.ts';
 import { dryRun, listPlaybooks, savePlaybook } from '../../outreach/playbook.service.ts';
-import { todayIn } from '../../platform/dates.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AppDependencies } from '../../platform/http/app.ts';
 import { html } from '../../platform/http/html.ts';
-import type { StaffRole } from '../staff-principal.ts';
+import { districtToday } from '../../roster/district.repository.ts';
 import { visibleStudent } from '../student-scope.ts';
 import { redirectWithNotice, sendStaffPage } from './staff-page.ts';
-
-const TASK_WORKERS: readonly StaffRole[] = [
-  'district_admin',
-  'school_admin',
-  'attendance_champion',
-  'counselor',
-  'teacher',
-];
-const PLAYBOOK_ADMINS: readonly StaffRole[] = ['district_admin'];
 
 export function registerOutreachPages(app: FastifyInstance, dependencies: AppDependencies): void {
   const { config } = dependencies;
@@ -34,10 +25,7 @@ export function registerOutreachPages(app: FastifyInstance, dependencies: AppDep
     { config: { access: { roles: TASK_WORKERS } } },
     async (request, reply) => {
       const principal = request.staff;
-      const { rows: zone } = await sql<{
-        time_zone: string;
-      }>`SELECT time_zone FROM districts WHERE district_id = ${principal.districtId}`.execute(db);
-      const today = todayIn(zone[0]?.time_zone ?? 'America/New_York');
+      const today = await districtToday(db, principal.districtId);
       const { rows } = await sql<{
         task_id: string;
         student_id: string;
@@ -62,7 +50,7 @@ export function registerOutreachPages(app: FastifyInstance, dependencies: AppDep
             <p class="meta">${task.due_date < today ? html`<strong class="error">Overdue since ${task.due_date}</strong>` : html`Due ${task.due_date}`} · <a href="/students/${task.student_id}">${task.student_name}</a></p>
             <p class="body"><strong>${task.title}</strong></p>
             <p class="meta">Why: ${task.why}</p>
-            <form method="post" action="/worklist/${task.task_id}/done"><button type="submit">Done</button></form>
+            <form method="post" action="/worklist/${task.task_id}/done"><button type="submit">Done<span class="visually-hidden">: ${task.title} for ${task.student_name}</span></button></form>
           </li>`,
         )}</ul>`
       }`;

@@ -15,10 +15,10 @@ import {
   sectionRoster,
   takeAttendance,
 } from '../../attendance/take-attendance.ts';
-import { todayIn } from '../../platform/dates.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import type { AppDependencies } from '../../platform/http/app.ts';
 import { html } from '../../platform/http/html.ts';
+import { districtToday } from '../../roster/district.repository.ts';
 import { redirectWithNotice, sendStaffPage } from './staff-page.ts';
 
 const MARK_LABELS: Readonly<Record<MarkStatus, string>> = {
@@ -31,13 +31,6 @@ const MARK_LABELS: Readonly<Record<MarkStatus, string>> = {
 export function registerSectionPages(app: FastifyInstance, dependencies: AppDependencies): void {
   const { config } = dependencies;
   const db = dependencies.database.db;
-
-  async function districtToday(districtId: string): Promise<string> {
-    const { rows } = await sql<{
-      time_zone: string;
-    }>`SELECT time_zone FROM districts WHERE district_id = ${districtId}`.execute(db);
-    return todayIn(rows[0]?.time_zone ?? 'America/New_York');
-  }
 
   app.get<{ Querystring: { notice?: string } }>(
     '/sections',
@@ -78,7 +71,7 @@ export function registerSectionPages(app: FastifyInstance, dependencies: AppDepe
       const { sectionId } = request.params;
       if (!/^[0-9a-f-]{36}$/i.test(sectionId))
         throw new AppError('NOT_FOUND', { message: 'No such section among yours.' });
-      const today = await districtToday(principal.districtId);
+      const today = await districtToday(db, principal.districtId);
       const { section, roster } = await sectionRoster(db, principal, sectionId, today);
       const main = html`<p><a href="/sections">← My sections</a></p>
         <h1>${section.name}</h1>

@@ -16,6 +16,7 @@ import {
   type TemplateKey,
   templateVariables,
 } from '../../messaging/content/templates.ts';
+import { listConversation } from '../../messaging/conversation.repository.ts';
 import { MESSAGE_SENDERS } from '../../messaging/messaging.routes.ts';
 import { messageFamily } from '../../messaging/messaging.service.ts';
 import { neutraliseCell } from '../../platform/csv-cells.ts';
@@ -118,14 +119,15 @@ export function trajectoryChart(history: readonly { asOf: string; rate: number }
   const width = 640;
   const height = 220;
   const pad = { left: 44, right: 12, top: 12, bottom: 28 };
-  const low = Math.min(0.7, ...history.map((point) => point.rate));
+  const low = Math.floor(Math.min(0.7, ...history.map((point) => point.rate)) * 10) / 10;
   const first = Date.parse(history[0]?.asOf as string);
   const last = Date.parse(history[history.length - 1]?.asOf as string);
   const x = (asOf: string) =>
     pad.left + ((Date.parse(asOf) - first) / Math.max(1, last - first)) * (width - pad.left - pad.right);
   const y = (rate: number) => pad.top + ((1 - rate) / (1 - low)) * (height - pad.top - pad.bottom);
   const points = history.map((point) => `${x(point.asOf).toFixed(1)},${y(point.rate).toFixed(1)}`).join(' ');
-  const ticks = [1, 0.9, 0.8, 0.7].filter((tick) => tick >= low);
+  // A tick every 10 points from 100% down to the lowest point drawn.
+  const ticks = Array.from({ length: 11 }, (_, index) => 1 - index / 10).filter((tick) => tick >= low - 1e-9);
   return html`<figure class="chart">
     <svg viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="trajectory-title">
       <title id="trajectory-title">Attendance rate from ${history[0]?.asOf} to ${history[history.length - 1]?.asOf}, against the 90% line</title>
@@ -362,25 +364,12 @@ export function registerStudentPages(app: FastifyInstance, dependencies: AppDepe
       FROM student_contacts sc JOIN contacts c ON c.district_id = sc.district_id AND c.contact_id = sc.contact_id
       WHERE sc.district_id = ${principal.districtId} AND sc.student_id = ${studentId}
       ORDER BY sc.contact_priority, c.last_name`.execute(db);
-    const conversation = await sql<{
-      direction: string;
-      contact_name: string;
-      channel: string;
-      body: string;
-      status: string;
-      at: Date;
-      intent: { intent?: string; barrier?: string } | null;
-    }>`
-      SELECT * FROM (
-        SELECT 'out' AS direction, c.first_name || ' ' || c.last_name AS contact_name, m.channel, m.body, m.status, m.created_at AS at, NULL::jsonb AS intent
-        FROM messages m JOIN contacts c ON c.district_id = m.district_id AND c.contact_id = m.contact_id
-        WHERE m.district_id = ${principal.districtId} AND m.student_id = ${studentId}
-        UNION ALL
-        SELECT 'in', c.first_name || ' ' || c.last_name, i.channel, i.body, CASE WHEN i.handled_at IS NULL THEN 'open' ELSE 'handled' END, i.received_at, i.intent
-        FROM inbound_messages i JOIN contacts c ON c.district_id = i.district_id AND c.contact_id = i.contact_id
-        WHERE i.district_id = ${principal.districtId}
-          AND i.contact_id IN (SELECT contact_id FROM student_contacts WHERE district_id = ${principal.districtId} AND student_id = ${studentId})
-      ) items ORDER BY at DESC LIMIT 30`.execute(db);
+    const conversation = await listConversation(
+      db,
+      principal.districtId,
+      { studentId },
+      { newestFirst: true, limit: 30 },
+    );
     const when = new Intl.DateTimeFormat('en-US', {
       dateStyle: 'medium',
       timeStyle: 'short',
@@ -424,9 +413,9 @@ export function registerStudentPages(app: FastifyInstance, dependencies: AppDepe
       }
       <section aria-labelledby="conversation"><h2 id="conversation">Conversation</h2>
         ${
-          conversation.rows.length === 0
+          conversation.length === 0
             ? html`<p class="empty">No messages yet.</p>`
-            : html`<ul class="outbox">${conversation.rows.map(
+            : html`<ul class="outbox">${conversation.map(
                 (item) => html`<li class="card${item.direction === 'in' ? ' from-family' : ''}">
             <p class="meta">${item.direction === 'out' ? 'To' : 'From'} <strong>${item.contact_name}</strong> · ${item.channel.toUpperCase()} · ${when.format(item.at)} UTC · <span class="status">${item.status}</span></p>
             <p class="body">${item.body}</p>
