@@ -1,11 +1,13 @@
 /**
- * RELIABILITY.md scenario 19: every registered route, called anonymously and as each demo
- * role. Anonymous callers get 401 except on routes declared public; each role gets 403
- * exactly where the route's declared roles leave it out, and is let through (neither 401
- * nor 403) where they include it. Access is decided before validation, so a 400 or 404
- * never counts as "protected".
+ * RELIABILITY.md scenario 19: every registered route, called anonymously, as each demo role
+ * and as a signed-in family. Anonymous callers get 401 except on routes declared public; each
+ * role gets 403 exactly where the route's declared roles leave it out, and is let through
+ * (neither 401 nor 403) where they include it; a family gets through exactly the family
+ * routes and 403 on every staff route, and staff get 403 on every family route. Access is
+ * decided before validation, so a 400 or 404 never counts as "protected".
  */
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoDistrict } from '../src/demo/demo.service.ts';
@@ -14,16 +16,24 @@ import { loadConfig } from '../src/platform/config.ts';
 import { buildApp } from '../src/platform/http/app.ts';
 import type { StaffRole } from '../src/staff/staff-principal.ts';
 import { createTestDatabase, type TestDatabase, testEngine } from './support/database.ts';
-import { signInAs } from './support/sign-in.ts';
+import { RecordingQueue } from './support/messaging.ts';
+import { signInAs, signInAsFamily } from './support/sign-in.ts';
 
 let database: TestDatabase;
 let app: FastifyInstance;
 const signedIn: { email: string; role: StaffRole; cookie: string }[] = [];
+let familyCookie = '';
+let familyPhone = '';
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedDemoDistrict(database.db, { seed: 3, students: 100, asOf: '2027-01-15' });
-  app = await buildApp({ config: loadConfig({}), database, logger: pino({ level: 'silent' }) });
+  app = await buildApp({
+    config: loadConfig({}),
+    database,
+    logger: pino({ level: 'silent' }),
+    queue: new RecordingQueue(),
+  });
   await app.ready();
   for (const account of demoSignIns())
     signedIn.push({
@@ -31,6 +41,14 @@ beforeAll(async () => {
       role: account.role as StaffRole,
       cookie: await signInAs(app, account.email),
     });
+  // A guardian of a demo student, with a portal link, signs in with the phone on file.
+  const guardian = await sql<{ phone_e164: string }>`
+    SELECT p.phone_e164 FROM contact_phones p
+    JOIN student_contacts sc ON sc.district_id = p.district_id AND sc.contact_id = p.contact_id
+    WHERE sc.may_view_portal AND sc.has_educational_rights AND sc.relationship <> 'emergency_contact'
+    ORDER BY p.phone_e164 LIMIT 1`.execute(database.db);
+  familyPhone = guardian.rows[0]?.phone_e164 ?? '';
+  familyCookie = await signInAsFamily(app, database.db, familyPhone);
 }, 120_000);
 
 afterAll(async () => {
@@ -68,7 +86,7 @@ describe(`access matrix (${testEngine()})`, () => {
     const matrix: string[] = [];
     for (const route of routes()) {
       if (route.access === 'public') continue;
-      const roles = route.access.roles;
+      const roles = route.access === 'family' ? [] : route.access.roles;
       for (const who of signedIn) {
         const response = await app.inject({
           method: route.method as 'GET',
@@ -86,5 +104,26 @@ describe(`access matrix (${testEngine()})`, () => {
       }
     }
     expect(matrix.length).toBeGreaterThan(0);
+  });
+
+  it('lets a signed-in family through the family routes only', async () => {
+    let familyRoutes = 0;
+    for (const route of routes()) {
+      if (route.access === 'public') continue;
+      const response = await app.inject({
+        method: route.method as 'GET',
+        url: urlOf(route.url),
+        headers: { cookie: familyCookie },
+        payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+      });
+      const label = `${route.method} ${route.url} as a family`;
+      if (route.access === 'family') {
+        familyRoutes += 1;
+        expect([401, 403], label).not.toContain(response.statusCode);
+      } else {
+        expect(response.statusCode, label).toBe(403);
+      }
+    }
+    expect(familyRoutes).toBeGreaterThan(5);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The conversation with families: every message to them and every reply from them, in one
  * list. The API shows one student's family (ascending), the student's page the latest 30, the
- * development outbox everything its reader may see (newest first); all read it here.
+ * development outbox everything its reader may see (newest first); all read it here. A family's
+ * portal sign-in code is never shown, except in the development outbox (where the demo's
+ * families get their codes).
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
@@ -37,7 +39,12 @@ export async function listConversation(
   db: Kysely<DB>,
   districtId: string,
   scope: ConversationScope,
-  options: { readonly newestFirst?: boolean; readonly limit?: number } = {},
+  options: {
+    readonly newestFirst?: boolean;
+    readonly limit?: number;
+    /** Show family sign-in codes (the development outbox only: in live use no one should read them). */
+    readonly revealSignInCodes?: boolean;
+  } = {},
 ): Promise<ConversationItem[]> {
   const family = (alias: 'm' | 'i') =>
     'studentId' in scope
@@ -48,7 +55,9 @@ export async function listConversation(
   const { rows } = await sql<ConversationItem>`
     SELECT * FROM (
       SELECT 'out' AS direction, m.message_id AS id, m.contact_id, c.first_name || ' ' || c.last_name AS contact_name,
-        m.to_address AS address, m.channel, m.category, m.language, m.body, m.original_body AS other_text, m.status,
+        m.to_address AS address, m.channel, m.category, m.language,
+        ${options.revealSignInCodes ? sql`m.body` : sql`CASE WHEN m.template_key = 'sign_in_code' THEN '[a sign-in code for the family portal]' ELSE m.body END`} AS body,
+        m.original_body AS other_text, m.status,
         m.error_code, m.answered_by, m.not_before, m.created_at AS at, NULL::jsonb AS intent,
         (SELECT json_agg(json_build_object('status', e.status, 'at', e.occurred_at) ORDER BY e.occurred_at)
           FROM message_status_events e WHERE e.district_id = m.district_id AND e.message_id = m.message_id) AS evidence

@@ -62,7 +62,7 @@ export function registerDevOutboxRoutes(app: FastifyInstance, { config, database
           db,
           districtId,
           { visible: (ref) => visibleStudent(request.staff, ref) },
-          { newestFirst: true, limit: 200 },
+          { newestFirst: true, limit: 200, revealSignInCodes: true },
         );
         const answer = request.query.answer;
         const main = html`<h1>Development outbox</h1>

@@ -27,6 +27,8 @@ const typical = {
   daysScheduled: 5,
   missedAmount: 42,
   missedUnit: 'hours',
+  districtName: 'Riverside Unified',
+  code: '482913',
 };
 
 const COUNTS = [0, 1, 2, 3, 5, 11, 21, 100];

@@ -39,6 +39,7 @@ export const TEMPLATE_KEYS = [
   'help_reply',
   'weekly_digest',
   'voice_keypad_prompt',
+  'sign_in_code',
 ] as const;
 
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
@@ -78,6 +79,7 @@ export const TEMPLATE_CHANNELS: { readonly [K in TemplateKey]: readonly Channel[
   help_reply: ['sms'],
   weekly_digest: ['sms', 'email'],
   voice_keypad_prompt: ['voice'],
+  sign_in_code: ['sms', 'email', 'voice'],
 };
 
 export const CATALOGUES: { readonly [L in LanguageCode]: Catalogue } = {

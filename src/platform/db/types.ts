@@ -174,6 +174,34 @@ export interface EnrolmentSpans {
   source_id: string | null;
 }
 
+export interface FamilySessions {
+  district_id: string;
+  session_id: string;
+  address_kind: string;
+  address: string;
+  language: string | null;
+  remember: boolean;
+  created_at: GeneratedTimestamp;
+  last_seen_at: GeneratedTimestamp;
+  expires_at: Timestamp;
+  user_agent: string | null;
+}
+
+export interface FamilySignInCodes {
+  district_id: string;
+  code_id: Generated<string>;
+  address_kind: string;
+  address: string;
+  on_file: boolean;
+  code_hash: string;
+  salt: string;
+  guesses: Generated<number>;
+  created_at: GeneratedTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  ip: string | null;
+}
+
 export interface Households {
   district_id: string;
   household_id: Generated<string>;
@@ -577,6 +605,8 @@ export interface DB {
   definition_profiles: DefinitionProfiles;
   districts: Districts;
   enrolment_spans: EnrolmentSpans;
+  family_sessions: FamilySessions;
+  family_sign_in_codes: FamilySignInCodes;
   households: Households;
   import_errors: ImportErrors;
   import_runs: ImportRuns;

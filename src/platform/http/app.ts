@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAttendanceRoutes } from '../../attendance/attendance.routes.ts';
 import { registerTakeAttendanceRoutes } from '../../attendance/take-attendance.routes.ts';
+import { registerFamilyRoutes } from '../../family/family.routes.ts';
 import { registerDevOutboxRoutes } from '../../messaging/dev-outbox.routes.ts';
 import { registerEmailInboundRoutes } from '../../messaging/email-inbound.routes.ts';
 import { registerMessagingRoutes } from '../../messaging/messaging.routes.ts';
@@ -33,10 +34,11 @@ import { registerOperationsRoutes } from './operations.routes.ts';
 import { renderPage } from './page.ts';
 
 /**
- * Who may call a route: anyone ('public'), or a signed-in staff member holding one of the
- * listed roles (auth.ts enforces it; the route then reads `request.staff`).
+ * Who may call a route: anyone ('public'), a signed-in family ('family': the route reads
+ * `request.family`), or a signed-in staff member holding one of the listed roles (auth.ts
+ * enforces it; the route then reads `request.staff`).
  */
-export type RouteAccess = 'public' | { readonly roles: readonly StaffRole[] };
+export type RouteAccess = 'public' | 'family' | { readonly roles: readonly StaffRole[] };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -88,6 +90,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     }
     if (
       access !== 'public' &&
+      access !== 'family' &&
       (access.roles.length === 0 || !access.roles.every((role) => isStaffRole(role)))
     ) {
       throw new Error(
@@ -198,6 +201,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerTakeAttendanceRoutes(app, dependencies);
   registerSignInPage(app, dependencies.database);
   registerStudentPages(app, dependencies);
+  registerFamilyRoutes(app, dependencies);
   registerDashboardPage(app, dependencies);
   registerOutreachPages(app, dependencies);
   registerSectionPages(app, dependencies);

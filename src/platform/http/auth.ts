@@ -3,9 +3,12 @@
  * this hook enforces it before the body is read or validated. A non-public route needs a
  * staff session cookie (401 UNAUTHENTICATED otherwise) held by a member with one of the
  * route's roles (403 FORBIDDEN otherwise); the route then finds them in `request.staff`.
+ * A route for families ('family') needs a family session cookie instead and finds the family
+ * in `request.family`; each kind of session is refused (403) on the other's routes.
  * A state-changing request from another origin is refused whatever the route (CSRF).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type FamilyPrincipal, getFamilyPrincipal } from '../../family/family-auth.service.ts';
 import { getSessionPrincipal } from '../../staff/session.service.ts';
 import { hasAnyRole, type StaffPrincipal } from '../../staff/staff-principal.ts';
 import type { Database } from '../db/connection.ts';
@@ -35,7 +38,43 @@ declare module 'fastify' {
      * 'public'; undefined on public routes, which must not read it.
      */
     staff: StaffPrincipal;
+    /** The signed-in family, on routes whose access is 'family' (undefined elsewhere). */
+    family: FamilyPrincipal;
   }
+}
+
+/** The family portal's session cookie (docs/decisions/0011), apart from staff sessions. */
+export const FAMILY_COOKIE = 'homeroom_family';
+
+function familyCookieName(request: FastifyRequest): string {
+  return request.protocol === 'https' ? `__Host-${FAMILY_COOKIE}` : FAMILY_COOKIE;
+}
+
+/** The family session token the request carries, if any. */
+export function readFamilyToken(request: FastifyRequest): string | undefined {
+  return parseCookies(request.headers.cookie).get(familyCookieName(request)) || undefined;
+}
+
+/**
+ * Sets (or, with null, clears) the family session cookie. A remembered session's cookie
+ * outlives the browser (`maxAgeSeconds`); otherwise it ends when the browser closes.
+ */
+export function setFamilyCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string | null,
+  maxAgeSeconds?: number,
+): void {
+  reply.header(
+    'set-cookie',
+    serializeCookie(familyCookieName(request), token ?? '', {
+      path: '/',
+      httpOnly: true,
+      secure: request.protocol === 'https',
+      sameSite: 'Lax',
+      ...(token === null ? { maxAge: 0 } : maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
+    }),
+  );
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -99,6 +138,7 @@ export interface AuthDependencies {
 export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void {
   const publicOrigin = new URL(deps.publicUrl).origin;
   app.decorateRequest('staff');
+  app.decorateRequest('family');
   app.addHook('onRequest', async (request, reply) => {
     if (!SAFE_METHODS.has(request.method) && isCrossOrigin(request, publicOrigin)) {
       throw new AppError('FORBIDDEN', {
@@ -108,8 +148,33 @@ export function registerAuth(app: FastifyInstance, deps: AuthDependencies): void
     const access = request.routeOptions.config?.access;
     // No access declared only happens for the not-found handler: app.ts refuses such routes.
     if (access === undefined || access === 'public') return;
+    if (access === 'family') {
+      const familyToken = readFamilyToken(request);
+      if (!familyToken) {
+        if (readSessionToken(request)) {
+          throw new AppError('FORBIDDEN', {
+            message: 'This is the family portal: a staff session cannot use it.',
+            userMessageKey: 'error.notAllowed',
+          });
+        }
+        throw new AppError('UNAUTHENTICATED', {
+          message: 'Sign in first: this needs a family sign-in.',
+          userMessageKey: 'signIn.error.ended',
+        });
+      }
+      try {
+        request.family = await getFamilyPrincipal(deps.database.db, familyToken);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'UNAUTHENTICATED') setFamilyCookie(request, reply, null);
+        throw error;
+      }
+      return;
+    }
     const token = readSessionToken(request);
     if (!token) {
+      if (readFamilyToken(request)) {
+        throw new AppError('FORBIDDEN', { message: 'Families cannot use staff pages or the staff API.' });
+      }
       throw new AppError('UNAUTHENTICATED', { message: 'Sign in first: this needs a staff session.' });
     }
     let principal: StaffPrincipal;

@@ -7,6 +7,9 @@ import type { FastifyReply } from 'fastify';
 import type { Config } from '../../platform/config.ts';
 import { html, type SafeHtml } from '../../platform/http/html.ts';
 import { renderPage } from '../../platform/http/page.ts';
+
+export { redirectWithNotice } from '../../platform/http/page.ts';
+
 import { hasAnyRole, type StaffPrincipal } from '../staff-principal.ts';
 
 export type StaffSection = 'dashboard' | 'students' | 'worklist' | 'sections' | 'playbooks' | 'outbox';
@@ -66,10 +69,4 @@ export function sendStaffPage(
         nav: staffNav(options.principal, options.config, options.current),
       }),
     );
-}
-
-/** Redirects after a form post, with a notice for the next page (Post/Redirect/Get). */
-export function redirectWithNotice(reply: FastifyReply, path: string, notice: string): FastifyReply {
-  const separator = path.includes('?') ? '&' : '?';
-  return reply.redirect(`${path}${separator}notice=${encodeURIComponent(notice)}`, 303);
 }

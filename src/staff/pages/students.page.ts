@@ -23,6 +23,7 @@ import { neutraliseCell } from '../../platform/csv-cells.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import type { AppDependencies } from '../../platform/http/app.ts';
 import { html, type SafeHtml } from '../../platform/http/html.ts';
+import { trajectoryChart } from '../../platform/http/trajectory-chart.ts';
 import { visibleStudent } from '../student-scope.ts';
 import { redirectWithNotice, sendStaffPage } from './staff-page.ts';
 
@@ -108,43 +109,6 @@ function renderRow(student: StudentListItem): SafeHtml {
     <td class="num">${Math.round(student.projected)}</td>
     <td>${student.patterns.map((pattern) => PATTERN_LABELS[pattern] ?? pattern).join(', ')}</td>
   </tr>`;
-}
-
-/**
- * The trajectory: the attendance rate (share of days attended) over the year against the 90%
- * line, as an SVG with a table for screen readers.
- */
-export function trajectoryChart(history: readonly { asOf: string; rate: number }[]): SafeHtml {
-  if (history.length < 2) return html`<p class="empty">Not enough history yet to draw a trend.</p>`;
-  const width = 640;
-  const height = 220;
-  const pad = { left: 44, right: 12, top: 12, bottom: 28 };
-  const low = Math.floor(Math.min(0.7, ...history.map((point) => point.rate)) * 10) / 10;
-  const first = Date.parse(history[0]?.asOf as string);
-  const last = Date.parse(history[history.length - 1]?.asOf as string);
-  const x = (asOf: string) =>
-    pad.left + ((Date.parse(asOf) - first) / Math.max(1, last - first)) * (width - pad.left - pad.right);
-  const y = (rate: number) => pad.top + ((1 - rate) / (1 - low)) * (height - pad.top - pad.bottom);
-  const points = history.map((point) => `${x(point.asOf).toFixed(1)},${y(point.rate).toFixed(1)}`).join(' ');
-  // A tick every 10 points from 100% down to the lowest point drawn.
-  const ticks = Array.from({ length: 11 }, (_, index) => 1 - index / 10).filter((tick) => tick >= low - 1e-9);
-  return html`<figure class="chart">
-    <svg viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="trajectory-title">
-      <title id="trajectory-title">Attendance rate from ${history[0]?.asOf} to ${history[history.length - 1]?.asOf}, against the 90% line</title>
-      ${ticks.map((tick) => html`<text x="${pad.left - 6}" y="${y(tick) + 4}" text-anchor="end" font-size="11" fill="#4a5468">${Math.round(tick * 100)}%</text>`)}
-      <line x1="${pad.left}" x2="${width - pad.right}" y1="${y(0.9)}" y2="${y(0.9)}" stroke="#a4161a" stroke-dasharray="6 4" stroke-width="1.5"></line>
-      <text x="${width - pad.right}" y="${y(0.9) - 5}" text-anchor="end" font-size="11" fill="#a4161a">90%: chronic absence below this line</text>
-      <polyline points="${points}" fill="none" stroke="#0b5fad" stroke-width="2.5"></polyline>
-      ${history.map((point) => html`<circle cx="${x(point.asOf).toFixed(1)}" cy="${y(point.rate).toFixed(1)}" r="3" fill="#0b5fad"></circle>`)}
-      <text x="${pad.left}" y="${height - 8}" font-size="11" fill="#4a5468">${history[0]?.asOf}</text>
-      <text x="${width - pad.right}" y="${height - 8}" text-anchor="end" font-size="11" fill="#4a5468">${history[history.length - 1]?.asOf}</text>
-    </svg>
-    <figcaption>Attendance rate over the school year; the dashed line is 90%.</figcaption>
-    <table class="visually-hidden"><caption>Attendance rate by date</caption>
-      <thead><tr><th scope="col">Date</th><th scope="col">Rate</th></tr></thead>
-      <tbody>${history.map((point) => html`<tr><td>${point.asOf}</td><td>${percent(point.rate)}</td></tr>`)}</tbody>
-    </table>
-  </figure>`;
 }
 
 /** Most rows one export may hold (a district's whole list fits; a runaway query does not). */

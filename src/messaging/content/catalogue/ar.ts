@@ -92,4 +92,8 @@ export const ar: Catalogue = {
   voice_keypad_prompt: {
     body: 'اضغطوا 1 لتأكيد وجود {childName} في المدرسة اليوم. اضغطوا 2 لإبلاغنا بمرض {childName}. اضغطوا 3 إذا كنتم بحاجة إلى مساعدة من المدرسة. اضغطوا 9 لإيقاف هذه المكالمات.',
   },
+  sign_in_code: {
+    body: 'رمز الدخول إلى Homeroom الخاص بـ {districtName} هو {code}. تنتهي صلاحيته بعد 10 دقائق. لا تشاركوه مع أحد. إذا لم تطلبوه، فتجاهلوا هذه الرسالة.',
+    emailSubject: 'رمز الدخول الخاص بكم ({districtName})',
+  },
 };

@@ -85,4 +85,8 @@ Thank you for working with us.
   voice_keypad_prompt: {
     body: 'Press 1 if {childName} is at school today. Press 2 to tell us {childName} is sick. Press 3 if you need help from the school. Press 9 to stop these calls.',
   },
+  sign_in_code: {
+    body: 'Your Homeroom sign-in code for {districtName} is {code}. It expires in 10 minutes. Do not share it. If you did not ask for it, ignore this message.',
+    emailSubject: 'Your sign-in code for {districtName}',
+  },
 };

@@ -83,4 +83,8 @@ Gracias por trabajar con nosotros.
   voice_keypad_prompt: {
     body: 'Marque 1 si {childName} está hoy en la escuela. Marque 2 si {childName} faltó por enfermedad. Marque 3 si necesita ayuda de la escuela. Marque 9 para dejar de recibir estas llamadas.',
   },
+  sign_in_code: {
+    body: 'Su código para entrar a Homeroom de {districtName} es {code}. Vence en 10 minutos. No lo comparta. Si usted no lo pidió, ignore este mensaje.',
+    emailSubject: 'Su código para entrar: {districtName}',
+  },
 };

@@ -84,4 +84,8 @@ Merci de travailler avec nous.
   voice_keypad_prompt: {
     body: "Appuyez sur 1 si {childName} est à l'école aujourd'hui. Appuyez sur 2 pour nous dire que {childName} est malade. Appuyez sur 3 si vous avez besoin de l'aide de l'école. Appuyez sur 9 pour ne plus recevoir ces appels.",
   },
+  sign_in_code: {
+    body: "Votre code de connexion à Homeroom de {districtName} est {code}. Il expire dans 10 minutes. Ne le communiquez à personne. Si vous ne l'avez pas demandé, ignorez ce message.",
+    emailSubject: 'Votre code de connexion ({districtName})',
+  },
 };

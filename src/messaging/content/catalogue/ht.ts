@@ -82,4 +82,8 @@ Mèsi paske w ap travay avèk nou.
   voice_keypad_prompt: {
     body: 'Peze 1 si {childName} lekòl jodi a. Peze 2 pou di nou {childName} malad. Peze 3 si w bezwen èd nan men lekòl la. Peze 9 pou sispann resevwa apèl sa yo.',
   },
+  sign_in_code: {
+    body: 'Kòd pou antre nan Homeroom {districtName} se {code}. Li ekspire nan 10 minit. Pa bay pèsonn li. Si se pa ou ki mande l, pa okipe mesaj sa a.',
+    emailSubject: 'Kòd pou antre ({districtName})',
+  },
 };

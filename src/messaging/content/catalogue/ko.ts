@@ -82,4 +82,8 @@ export const ko: Catalogue = {
   voice_keypad_prompt: {
     body: '{childName} 학생이 오늘 학교에 있으면 1번을 누르세요. {childName} 학생이 아프다고 알려 주시려면 2번을 누르세요. 학교의 도움이 필요하시면 3번을 누르세요. 이 전화를 더 이상 받지 않으시려면 9번을 누르세요.',
   },
+  sign_in_code: {
+    body: '{districtName} Homeroom 로그인 코드는 {code}입니다. 10분 후에 만료됩니다. 다른 사람에게 알려 주지 마세요. 요청하지 않으셨다면 이 메시지를 무시하세요.',
+    emailSubject: '로그인 코드 ({districtName})',
+  },
 };

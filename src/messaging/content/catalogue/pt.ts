@@ -83,4 +83,8 @@ Obrigado por trabalhar conosco.
   voice_keypad_prompt: {
     body: 'Aperte 1 se {childName} está na escola hoje. Aperte 2 para nos avisar que {childName} está doente. Aperte 3 se precisar de ajuda da escola. Aperte 9 para não receber mais estas ligações.',
   },
+  sign_in_code: {
+    body: 'Seu código de acesso ao Homeroom de {districtName} é {code}. Ele expira em 10 minutos. Não o compartilhe. Se você não pediu, ignore esta mensagem.',
+    emailSubject: 'Seu código de acesso ({districtName})',
+  },
 };

@@ -85,4 +85,8 @@ Waad ku mahadsan tihiin inaad nala shaqaysaan.
   voice_keypad_prompt: {
     body: 'Riix 1 haddii ardayga {childName} uu maanta iskuulka joogo. Riix 2 si aad noogu sheegto in ardayga {childName} uu jiran yahay. Riix 3 haddii aad u baahan tahay caawimaad iskuulka. Riix 9 si aad u joojiso wicitaannadan.',
   },
+  sign_in_code: {
+    body: 'Koodhka aad ku gelayso Homeroom ee {districtName} waa {code}. Wuxuu dhacayaa 10 daqiiqo kadib. Cidna ha la wadaagin. Haddii aadan codsan, iska dhaaf farriintan.',
+    emailSubject: 'Koodhkaaga gelitaanka ({districtName})',
+  },
 };

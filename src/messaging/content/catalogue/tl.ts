@@ -85,4 +85,8 @@ Salamat po sa pakikipagtulungan ninyo.
   voice_keypad_prompt: {
     body: 'Pindutin ang 1 kung nasa paaralan si {childName} ngayon. Pindutin ang 2 para sabihing may sakit si {childName}. Pindutin ang 3 kung kailangan ninyo ng tulong mula sa paaralan. Pindutin ang 9 para ihinto ang mga tawag na ito.',
   },
+  sign_in_code: {
+    body: 'Ang iyong code sa pag-sign in sa Homeroom ng {districtName} ay {code}. Mag-e-expire ito sa loob ng 10 minuto. Huwag itong ibahagi. Kung hindi ikaw ang humiling nito, huwag pansinin ang mensaheng ito.',
+    emailSubject: 'Ang iyong code sa pag-sign in ({districtName})',
+  },
 };

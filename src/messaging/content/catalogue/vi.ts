@@ -81,4 +81,8 @@ Cảm ơn quý vị đã cùng hợp tác.
   voice_keypad_prompt: {
     body: 'Bấm 1 nếu hôm nay {childName} có mặt ở trường. Bấm 2 để báo cho chúng tôi biết {childName} bị bệnh. Bấm 3 nếu quý vị cần trường giúp đỡ. Bấm 9 để ngừng nhận các cuộc gọi này.',
   },
+  sign_in_code: {
+    body: 'Mã đăng nhập Homeroom của {districtName} là {code}. Mã hết hạn sau 10 phút. Xin đừng chia sẻ mã này. Nếu quý vị không yêu cầu, xin bỏ qua tin nhắn này.',
+    emailSubject: 'Mã đăng nhập của quý vị ({districtName})',
+  },
 };

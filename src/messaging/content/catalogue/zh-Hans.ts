@@ -81,4 +81,8 @@ export const zhHans: Catalogue = {
   voice_keypad_prompt: {
     body: '如果{childName}今天在学校，请按1。如果{childName}生病了，请按2告诉我们。如果您需要学校的帮助，请按3。如不想再接到这些电话，请按9。',
   },
+  sign_in_code: {
+    body: '您在 {districtName} Homeroom 的登录验证码是 {code}。10 分钟内有效。请勿告诉他人。如果不是您本人申请的，请忽略此消息。',
+    emailSubject: '您的登录验证码（{districtName}）',
+  },
 };

@@ -81,4 +81,8 @@ export const zhHant: Catalogue = {
   voice_keypad_prompt: {
     body: '如果{childName}今天在學校，請按1。如果{childName}生病了，請按2告訴我們。如果您需要學校的協助，請按3。如不想再接到這些電話，請按9。',
   },
+  sign_in_code: {
+    body: '您在 {districtName} Homeroom 的登入驗證碼是 {code}。10 分鐘內有效。請勿告訴他人。如果不是您本人申請的，請忽略此訊息。',
+    emailSubject: '您的登入驗證碼（{districtName}）',
+  },
 };

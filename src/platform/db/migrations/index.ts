@@ -11,6 +11,7 @@ import * as messaging from './2026-11-23T1600_messaging.ts';
 import * as messagingRefinements from './2026-11-23T1700_messaging-refinements.ts';
 import * as attendanceTaking from './2026-11-23T1800_attendance-taking.ts';
 import * as playbooks from './2026-11-23T1900_playbooks.ts';
+import * as familyPortal from './2026-11-23T2000_family-portal.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_create-foundation': createFoundation,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1700_messaging-refinements': messagingRefinements,
   '2026-11-23T1800_attendance-taking': attendanceTaking,
   '2026-11-23T1900_playbooks': playbooks,
+  '2026-11-23T2000_family-portal': familyPortal,
 };

@@ -1,0 +1,290 @@
+/**
+ * The family portal in Chromium, on a 360-pixel-wide phone, in English, Spanish and Arabic, as a
+ * parent would use it: sign in with the code sent to their phone, read their child's year in
+ * plain words, report an absence, write to the school, ask for help, and change their language
+ * and what they receive. axe finds nothing serious on any page; nothing scrolls sideways;
+ * Arabic is right to left; the pages load no script.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfillHistory } from '../../src/attendance/attendance.service.ts';
+import { seedDemoDistrict } from '../../src/demo/demo.service.ts';
+import { DEMO_DISTRICT_ID } from '../../src/demo/demo-plan.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { buildApp } from '../../src/platform/http/app.ts';
+import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { RecordingQueue } from '../support/messaging.ts';
+import { codeInMessage } from '../support/sign-in.ts';
+
+let database: TestDatabase;
+let app: FastifyInstance;
+let browser: Browser;
+let baseUrl: string;
+const queue = new RecordingQueue();
+const PHONE = { width: 360, height: 740 };
+
+interface Guardian {
+  phone: string;
+  contactId: string;
+  studentId: string;
+  childName: string;
+}
+
+/** A guardian (with a phone and a portal link) of a child with absences, in the given language. */
+async function guardianWithAbsences(offset: number, language: string): Promise<Guardian> {
+  const { rows } = await sql<{ phone_e164: string; contact_id: string; student_id: string; name: string }>`
+    SELECT p.phone_e164, p.contact_id, sc.student_id, coalesce(s.preferred_name, s.first_name) AS name
+    FROM contact_phones p
+    JOIN student_contacts sc ON sc.district_id = p.district_id AND sc.contact_id = p.contact_id
+    JOIN students s ON s.district_id = sc.district_id AND s.student_id = sc.student_id
+    JOIN student_attendance a ON a.district_id = s.district_id AND a.student_id = s.student_id
+    WHERE sc.may_view_portal AND sc.has_educational_rights AND sc.relationship <> 'emergency_contact'
+      AND p.can_receive_sms AND a.absent_milli >= 3000
+      AND (SELECT count(*) FROM contact_phones q WHERE q.district_id = p.district_id AND q.phone_e164 = p.phone_e164) = 1
+    ORDER BY p.phone_e164 LIMIT 1 OFFSET ${offset}`.execute(database.db);
+  const row = rows[0];
+  if (!row) throw new Error('The demo has no guardian of a child with absences.');
+  await sql`UPDATE contacts SET preferred_language = ${language}, reads_text = true
+    WHERE district_id = ${DEMO_DISTRICT_ID} AND contact_id = ${row.contact_id}`.execute(database.db);
+  return { phone: row.phone_e164, contactId: row.contact_id, studentId: row.student_id, childName: row.name };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedDemoDistrict(database.db, { seed: 11, students: 120, asOf: '2027-01-15' });
+  await backfillHistory(database.db, DEMO_DISTRICT_ID, { asOf: '2027-01-15', everyDays: 14 });
+  app = await buildApp({ config: loadConfig({}), database, logger: pino({ level: 'silent' }), queue });
+  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.close();
+});
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+}
+
+async function sideways(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** Checks a page as every portal page must be: accessible, no sideways scroll, no script. */
+async function checkPage(page: Page, name: string): Promise<void> {
+  expect(await seriousViolations(page), name).toEqual([]);
+  expect(await sideways(page), `${name} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
+  expect(await page.locator('script').count(), `${name} loads a script`).toBe(0);
+  await page.screenshot({ path: screenshotPath(`family-${name}`), fullPage: true });
+}
+
+/** Signs in through the forms, reading the code the way the family's phone would. */
+async function signIn(
+  page: Page,
+  guardian: Guardian,
+  labels: { address: string; send: string; code: string; verify: string },
+) {
+  await page.goto(`${baseUrl}/family`);
+  expect(new URL(page.url()).pathname).toBe('/family/sign-in');
+  await page.getByLabel(labels.address).fill(guardian.phone.replace('+1', ''));
+  await page.getByRole('button', { name: labels.send }).click();
+  await page.waitForURL(/\/family\/sign-in\/code\?/);
+  const codeId = new URL(page.url()).searchParams.get('c');
+  const { rows } = await sql<{ body: string; language: string; channel: string }>`
+    SELECT body, language, channel FROM messages WHERE dedupe_key = ${`sign-in:${codeId}`}`.execute(
+    database.db,
+  );
+  expect(rows[0]?.channel).toBe('sms');
+  await page.getByLabel(labels.code).fill(codeInMessage(rows[0]?.body ?? ''));
+  await page.getByRole('button', { name: labels.verify }).click();
+  await page.waitForURL(`${baseUrl}/family`);
+  return rows[0];
+}
+
+async function newPhone(locale: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: PHONE, locale, isMobile: true, hasTouch: true });
+  return { context, page: await context.newPage() };
+}
+
+describe('family portal in Chromium', () => {
+  it('lets an English-speaking parent sign in, see the year, report an absence, write, ask for help and opt out', async () => {
+    const guardian = await guardianWithAbsences(0, 'en');
+    const { context, page } = await newPhone('en-US');
+    await page.goto(`${baseUrl}/family/sign-in`);
+    await checkPage(page, 'sign-in-en');
+    const sent = await signIn(page, guardian, {
+      address: 'Mobile phone number or email',
+      send: 'Send me a code',
+      code: '6-digit code',
+      verify: 'Sign in',
+    });
+    expect(sent?.language).toBe('en');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^Hello, /);
+    await expect(page.locator('.child .big').first().textContent()).resolves.toMatch(
+      /has missed [\d.]+ days? of school so far this year/,
+    );
+    await checkPage(page, 'home-en');
+
+    await page.getByRole('link', { name: `See attendance for ${guardian.childName}` }).click();
+    await page.waitForURL(/\/family\/children\/[0-9a-f-]{36}$/);
+    await expect(page.locator('table.calendar caption').textContent()).resolves.toMatch(/\d{4}/);
+    await page.getByRole('link', { name: 'Earlier month' }).click();
+    await page.waitForURL(/month=/);
+    await checkPage(page, 'child-en');
+
+    await page.getByRole('link', { name: 'Report an absence or a late arrival' }).first().click();
+    await page.getByLabel('Arriving late').check();
+    await page.getByLabel('Why?').selectOption('medical');
+    await page.getByLabel('Anything else the school should know? (optional)').fill('Dentist at 8, in by 10.');
+    await checkPage(page, 'report-en');
+    await page.getByRole('button', { name: 'Send to the school' }).click();
+    await page.waitForURL(/notice=/);
+    await expect(page.getByRole('status').textContent()).resolves.toBe(
+      `Thank you. We told the school about ${guardian.childName}.`,
+    );
+    const reports = await sql<{
+      intent: { intent: string; kind: string; reason: string; studentId: string };
+    }>`
+      SELECT intent FROM inbound_messages WHERE contact_id = ${guardian.contactId} AND channel = 'portal'`.execute(
+      database.db,
+    );
+    expect(reports.rows.map((row) => row.intent)).toEqual([
+      expect.objectContaining({
+        intent: 'absence_reason',
+        kind: 'late',
+        reason: 'medical',
+        studentId: guardian.studentId,
+      }),
+    ]);
+
+    await page.getByRole('link', { name: 'Messages' }).click();
+    await page.getByLabel('Your message').fill('Can we talk about the bus on Mondays?');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.waitForURL(/notice=/);
+    await expect(page.locator('.conversation .from-family').last().textContent()).resolves.toContain(
+      'Can we talk about the bus on Mondays?',
+    );
+    await checkPage(page, 'messages-en');
+
+    await page.getByRole('link', { name: 'Get help' }).click();
+    await page.getByLabel('Getting to school (bus, car, distance)').check();
+    await checkPage(page, 'help-en');
+    await page.getByRole('button', { name: 'Ask for help' }).click();
+    await page.waitForURL(/notice=/);
+    const tasks = await sql<{ assignee_role: string }>`SELECT assignee_role FROM tasks
+      WHERE student_id = ${guardian.studentId} AND source LIKE 'portal:%'`.execute(database.db);
+    expect(tasks.rows).toEqual([{ assignee_role: 'counselor' }]);
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Text messages').uncheck();
+    await checkPage(page, 'settings-en');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/notice=/);
+    const consent = await sql<{ status: string; source: string }>`SELECT status, source FROM contact_consents
+      WHERE contact_id = ${guardian.contactId} AND channel = 'sms'`.execute(database.db);
+    expect(consent.rows).toEqual([{ status: 'opted_out', source: 'portal' }]);
+    await expect(page.getByLabel('Text messages').isChecked()).resolves.toBe(false);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/family\/sign-in/);
+    await page.goto(`${baseUrl}/family`);
+    expect(new URL(page.url()).pathname).toBe('/family/sign-in');
+    await context.close();
+  });
+
+  it('speaks Spanish to a Spanish-speaking parent, from the sign-in page to the code sent to their phone', async () => {
+    const guardian = await guardianWithAbsences(1, 'es');
+    const { context, page } = await newPhone('es-US');
+    const sent = await signIn(page, guardian, {
+      address: 'Número de celular o correo electrónico',
+      send: 'Enviarme un código',
+      code: 'Código de 6 dígitos',
+      verify: 'Entrar',
+    });
+    expect(sent?.language).toBe('es');
+    expect(sent?.body).toMatch(/^Su código para entrar/);
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
+    await expect(page.locator('.child .big').first().textContent()).resolves.toMatch(/ha faltado/);
+    await checkPage(page, 'home-es');
+    await page.getByRole('link', { name: `Avisar de una ausencia de ${guardian.childName}` }).click();
+    await page.getByLabel('Fecha', { exact: true }).fill('2020-01-01');
+    await page.getByRole('button', { name: 'Enviar a la escuela' }).click();
+    // A date in the past is refused in Spanish, and what was chosen is kept.
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(
+      'Elija una fecha desde hoy hasta 60 días después.',
+    );
+    await expect(page.getByLabel('Fecha', { exact: true }).inputValue()).resolves.toBe('2020-01-01');
+    await checkPage(page, 'report-error-es');
+    await context.close();
+  });
+
+  it('writes Arabic right to left, and keeps a language chosen in the settings', async () => {
+    const guardian = await guardianWithAbsences(2, 'ar');
+    const { context, page } = await newPhone('ar');
+    await page.goto(`${baseUrl}/family/sign-in`);
+    await expect(page.locator('html').getAttribute('dir')).resolves.toBe('rtl');
+    await checkPage(page, 'sign-in-ar');
+    const sent = await signIn(page, guardian, {
+      address: 'رقم الهاتف المحمول أو البريد الإلكتروني',
+      send: 'أرسلوا لي رمزًا',
+      code: 'الرمز المكوَّن من 6 أرقام',
+      verify: 'دخول',
+    });
+    expect(sent?.language).toBe('ar');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('ar');
+    await checkPage(page, 'home-ar');
+    await page.getByRole('link', { name: `عرض حضور ${guardian.childName}` }).click();
+    await page.waitForURL(/\/family\/children\//);
+    // Right to left: the first calendar column (Monday) is at the right edge.
+    const [first, last] = await page
+      .locator('table.calendar thead th')
+      .evaluateAll((cells) => [
+        cells[0]?.getBoundingClientRect().left ?? 0,
+        cells[6]?.getBoundingClientRect().left ?? 0,
+      ]);
+    expect(first).toBeGreaterThan(last as number);
+    await checkPage(page, 'child-ar');
+
+    await page.getByRole('link', { name: 'الإعدادات' }).click();
+    await page.getByLabel('لغة الرسائل وهذا الموقع').selectOption('es');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await page.waitForURL(/notice=/);
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
+    await expect(page.getByRole('status').textContent()).resolves.toBe('Sus preferencias se guardaron.');
+    const stored = await sql<{ preferred_language: string }>`SELECT preferred_language FROM contacts
+      WHERE contact_id = ${guardian.contactId}`.execute(database.db);
+    expect(stored.rows[0]?.preferred_language).toBe('es');
+    await context.close();
+  });
+
+  it("shows a parent who opens another family's child a page that is not found, in their language", async () => {
+    const guardian = await guardianWithAbsences(3, 'es');
+    const other = await guardianWithAbsences(4, 'en');
+    const { context, page } = await newPhone('es-US');
+    await signIn(page, guardian, {
+      address: 'Número de celular o correo electrónico',
+      send: 'Enviarme un código',
+      code: 'Código de 6 dígitos',
+      verify: 'Entrar',
+    });
+    const response = await page.goto(`${baseUrl}/family/children/${other.studentId}`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Algo salió mal');
+    await expect(page.locator('main').textContent()).resolves.not.toContain(other.childName);
+    await context.close();
+  });
+});
