@@ -60,3 +60,21 @@ export async function districtToday(
     SELECT time_zone FROM districts WHERE district_id = ${districtId}`.execute(db);
   return todayIn(rows[0]?.time_zone ?? 'America/New_York', now);
 }
+
+/**
+ * A phone number (national format) of a demo guardian who may use the family portal, for the
+ * start page to offer (the demo's numbers are fictional 555 numbers). Null when there is none.
+ */
+export async function findDemoFamilyPhone(db: Kysely<DB>, districtId: string): Promise<string | null> {
+  const { rows } = await sql<{ phone_e164: string }>`
+    SELECT p.phone_e164 FROM contact_phones p
+    JOIN student_contacts sc ON sc.district_id = p.district_id AND sc.contact_id = p.contact_id
+    JOIN contacts c ON c.district_id = p.district_id AND c.contact_id = p.contact_id
+    WHERE p.district_id = ${districtId} AND p.can_receive_sms AND c.reads_text AND c.preferred_language = 'en'
+      AND sc.may_view_portal AND sc.has_educational_rights AND sc.relationship <> 'emergency_contact'
+    ORDER BY p.phone_e164 LIMIT 1`.execute(db);
+  const phone = rows[0]?.phone_e164;
+  return phone?.startsWith('+1')
+    ? `${phone.slice(2, 5)}-${phone.slice(5, 8)}-${phone.slice(8)}`
+    : (phone ?? null);
+}

@@ -6,6 +6,7 @@
  * language must use exactly the same variables (the tests enforce it).
  */
 import { IntlMessageFormat } from 'intl-messageformat';
+import { collectVariables, type VariableKind } from '../../platform/i18n/message-variables.ts';
 import { ar } from './catalogue/ar.ts';
 import { en } from './catalogue/en.ts';
 import { es } from './catalogue/es.ts';
@@ -107,11 +108,6 @@ export interface RenderedTemplate {
   direction: 'ltr' | 'rtl';
 }
 
-/** How a variable is used: plain text, a count (plural or number: must be a number), or a select key. */
-type VariableKind = 'text' | 'number' | 'select';
-
-type Ast = ReturnType<IntlMessageFormat['getAst']>;
-
 interface Compiled {
   readonly format: IntlMessageFormat;
   readonly variables: ReadonlyMap<string, VariableKind>;
@@ -174,32 +170,4 @@ function compile(key: TemplateKey, code: LanguageCode, part: TemplatePart): Comp
   const entry = { format, variables };
   compiled.set(cacheKey, entry);
   return entry;
-}
-
-// Walks every branch, so that a variable used only in an untaken plural/select branch still
-// counts as required. Element type numbers are intl-messageformat's TYPE enum.
-function collectVariables(elements: Ast, into: Map<string, VariableKind>): void {
-  for (const element of elements) {
-    const type: number = element.type;
-    switch (type) {
-      case 1: // argument
-        if ('value' in element && !into.has(element.value)) into.set(element.value, 'text');
-        break;
-      case 2: // number
-      case 6: // plural
-        if ('value' in element) into.set(element.value, 'number');
-        break;
-      case 5: // select
-        if ('value' in element && into.get(element.value) !== 'number') into.set(element.value, 'select');
-        break;
-      case 3: // date
-      case 4: // time
-        if ('value' in element && !into.has(element.value)) into.set(element.value, 'text');
-        break;
-    }
-    if ('options' in element) {
-      for (const option of Object.values(element.options)) collectVariables(option.value, into);
-    }
-    if ('children' in element) collectVariables(element.children, into);
-  }
 }

@@ -5,7 +5,11 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD, demoSignIns } from '../../demo/demo-district.ts';
-import { type DistrictOverview, findDistrictOverviews } from '../../roster/district.repository.ts';
+import {
+  type DistrictOverview,
+  findDemoFamilyPhone,
+  findDistrictOverviews,
+} from '../../roster/district.repository.ts';
 import type { AppDependencies } from './app.ts';
 import { html, type SafeHtml } from './html.ts';
 
@@ -35,13 +39,19 @@ function renderSignIns(
   districts: readonly DistrictOverview[],
   password: string,
   devOutbox: boolean,
+  demoFamilyPhone: string | null,
 ): SafeHtml | '' {
   const demo = districts.find((district) => district.isDemo);
   if (!demo) return '';
   return html`<section aria-labelledby="sign-ins">
     <h2 id="sign-ins">Demo sign-ins</h2>
-    <p>Every demo account uses the password <code>${password}</code>. <a href="/sign-in">Sign in</a> to use the API; the staff app's screens arrive in a coming release.</p>
+    <p>Every demo account uses the password <code>${password}</code>. <a href="/sign-in">Sign in</a> to see the staff pages: the dashboard, students, the worklist, taking attendance and the playbooks.</p>
     ${devOutbox ? html`<p>Messages to families stay on this server: see them, and reply as a family, in the <a href="/dev/outbox">development outbox</a>.</p>` : ''}
+    ${
+      demoFamilyPhone
+        ? html`<p>To see the <a href="/family">family portal</a> as a parent, sign in there with the demo phone number <code>${demoFamilyPhone}</code>.${devOutbox ? ' The code it texts appears in the development outbox (sign in as staff first, in the same browser, to open it).' : ''}</p>`
+        : ''
+    }
     <table>
       <caption class="visually-hidden">One demo account for each role</caption>
       <thead><tr><th scope="col">Role</th><th scope="col">Email</th><th scope="col">Scope</th></tr></thead>
@@ -56,7 +66,7 @@ function renderSignIns(
 export function renderHomePage(
   districts: readonly DistrictOverview[],
   demoPassword: string,
-  options: { devOutbox?: boolean } = {},
+  options: { devOutbox?: boolean; demoFamilyPhone?: string | null } = {},
 ): string {
   const page = html`<!doctype html>
 <html lang="en">
@@ -81,7 +91,7 @@ export function renderHomePage(
           : html`<p class="empty">No district yet. Seed the demo with <code>npm run demo</code>, or import your district's data.</p>`
       }
     </section>
-    ${renderSignIns(districts, demoPassword, options.devOutbox ?? false)}
+    ${renderSignIns(districts, demoPassword, options.devOutbox ?? false, options.demoFamilyPhone ?? null)}
   </main>
   <footer>
     <p>Operators: <a href="/healthz">liveness</a> · <a href="/readyz">readiness</a> · <a href="/metrics">metrics</a></p>
@@ -94,9 +104,14 @@ export function renderHomePage(
 export function registerHomeRoutes(app: FastifyInstance, deps: AppDependencies): void {
   app.get('/', { config: { access: 'public' } }, async (_request, reply) => {
     const districts = await findDistrictOverviews(deps.database.db);
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(renderHomePage(districts, DEMO_PASSWORD, { devOutbox: deps.config.MESSAGING_MODE === 'dev' }));
+    const demo = districts.find((district) => district.isDemo);
+    const demoFamilyPhone = demo ? await findDemoFamilyPhone(deps.database.db, demo.districtId) : null;
+    return reply.type('text/html; charset=utf-8').send(
+      renderHomePage(districts, DEMO_PASSWORD, {
+        devOutbox: deps.config.MESSAGING_MODE === 'dev',
+        demoFamilyPhone,
+      }),
+    );
   });
   app.get('/assets/home.css', { config: { access: 'public' } }, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(homeCss),

@@ -1,0 +1,385 @@
+/**
+ * The family portal over HTTP: a guardian reaches only their own children (another family's
+ * child, and a household without rights, are refused), forms keep what was typed and say what is
+ * wrong, sending twice records once, and the cookies say how long a session lasts.
+ */
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase, testEngine } from '../../test/support/database.ts';
+import { addGuardian, RecordingQueue } from '../../test/support/messaging.ts';
+import { signInAs, signInAsFamily } from '../../test/support/sign-in.ts';
+import { seedDemoDistrict } from '../demo/demo.service.ts';
+import { DEMO_DISTRICT_ID } from '../demo/demo-plan.ts';
+import { loadConfig } from '../platform/config.ts';
+import { addDays } from '../platform/dates.ts';
+import { buildApp } from '../platform/http/app.ts';
+import { districtToday } from '../roster/district.repository.ts';
+
+let database: TestDatabase;
+let app: FastifyInstance;
+const queue = new RecordingQueue();
+const bench = () => ({ database, districtId: DEMO_DISTRICT_ID });
+const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
+let today = '';
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedDemoDistrict(database.db, { seed: 9, students: 60, asOf: '2027-01-15' });
+  app = await buildApp({ config: loadConfig({}), database, logger: pino({ level: 'silent' }), queue });
+  await app.ready();
+  today = await districtToday(database.db, DEMO_DISTRICT_ID);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await database?.close();
+});
+
+async function studentIds(offset: number, count: number): Promise<string[]> {
+  const { rows } = await sql<{ student_id: string }>`SELECT student_id FROM students
+    ORDER BY local_id OFFSET ${offset} LIMIT ${count}`.execute(database.db);
+  return rows.map((row) => row.student_id);
+}
+
+function form(values: Record<string, string>): string {
+  return new URLSearchParams(values).toString();
+}
+
+async function portalReplies(contactId: string) {
+  const { rows } = await sql<{
+    body: string;
+    intent: Record<string, unknown>;
+  }>`SELECT body, intent FROM inbound_messages
+    WHERE contact_id = ${contactId} AND channel = 'portal' ORDER BY received_at`.execute(database.db);
+  return rows;
+}
+
+describe(`family portal routes (${testEngine()})`, () => {
+  it("refuses another family's child on every page and form, and records nothing", async () => {
+    const [mine, theirs] = await studentIds(3, 2);
+    const guardian = await addGuardian(bench(), { studentId: mine as string });
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const home = await app.inject({
+      method: 'GET',
+      url: '/family',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain(`/family/children/${mine}`);
+    expect(home.body).not.toContain(`/family/children/${theirs}`);
+    for (const [method, url] of [
+      ['GET', `/family/children/${theirs}`],
+      ['GET', `/family/children/${theirs}/report`],
+      ['POST', `/family/children/${theirs}/report`],
+      ['POST', `/family/children/${theirs}/at-school`],
+      ['GET', '/family/children/not-a-uuid'],
+    ] as const) {
+      const response = await app.inject({
+        method,
+        url,
+        headers: { cookie, ...FORM },
+        payload:
+          method === 'POST'
+            ? form({ requestId: crypto.randomUUID(), kind: 'absent', date: today, reason: 'illness' })
+            : undefined,
+      });
+      expect(response.statusCode, `${method} ${url}`).toBe(404);
+    }
+    const help = await app.inject({
+      method: 'POST',
+      url: '/family/help',
+      headers: { cookie, ...FORM },
+      payload: form({ requestId: crypto.randomUUID(), studentId: theirs as string, barrier: 'health' }),
+    });
+    expect(help.statusCode).toBe(404);
+    expect(await portalReplies(guardian.contactId)).toEqual([]);
+  });
+
+  it('shows a guardian with two households only the child they have rights to', async () => {
+    const [withRights, withoutRights] = await studentIds(10, 2);
+    const guardian = await addGuardian(bench(), { studentId: withRights as string });
+    await sql`INSERT INTO student_contacts (district_id, student_id, contact_id, relationship, has_educational_rights)
+      VALUES (${DEMO_DISTRICT_ID}, ${withoutRights}, ${guardian.contactId}, 'step_parent', false)`.execute(
+      database.db,
+    );
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const home = await app.inject({
+      method: 'GET',
+      url: '/family',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(home.body).toContain(`/family/children/${withRights}`);
+    expect(home.body).not.toContain(`/family/children/${withoutRights}`);
+    const page = await app.inject({
+      method: 'GET',
+      url: `/family/children/${withoutRights}`,
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(page.statusCode).toBe(404);
+  });
+
+  it('records a reported absence once however often the form is sent, with what the family chose', async () => {
+    const [child] = await studentIds(20, 1);
+    const guardian = await addGuardian(bench(), { studentId: child as string });
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const requestId = crypto.randomUUID();
+    const report = form({
+      requestId,
+      kind: 'absent',
+      date: addDays(today, 1),
+      until: addDays(today, 3),
+      reason: 'medical',
+      barrier: 'health',
+      note: 'Surgery on Tuesday.',
+    });
+    for (let n = 0; n < 3; n += 1) {
+      const response = await app.inject({
+        method: 'POST',
+        url: `/family/children/${child}/report`,
+        headers: { cookie, ...FORM },
+        payload: report,
+      });
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toMatch(new RegExp(`^/family/children/${child}\\?notice=`));
+    }
+    const replies = await portalReplies(guardian.contactId);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.intent).toMatchObject({
+      intent: 'absence_reason',
+      kind: 'absent',
+      date: addDays(today, 1),
+      until: addDays(today, 3),
+      reason: 'medical',
+      barrier: 'health',
+      portalBarrier: 'health',
+      note: 'Surgery on Tuesday.',
+      source: 'portal',
+    });
+    expect(replies[0]?.body).toContain(
+      `Absent from ${addDays(today, 1)} to ${addDays(today, 3)} (medical; barrier: health)`,
+    );
+    // The staff inbox shows it, with the student, for the school's staff to record.
+    const staff = await signInAs(app, 'attendance.lead@riverside.example.org');
+    const inbox = await app.inject({
+      method: 'GET',
+      url: '/api/messaging/inbox',
+      headers: { cookie: staff },
+    });
+    expect(
+      inbox.json().items.some((item: { body: string }) => item.body.includes('Surgery on Tuesday.')),
+    ).toBe(true);
+  });
+
+  it('refuses a report with a date in the past, too far ahead, or an unknown reason, naming it and keeping the form', async () => {
+    const [child] = await studentIds(21, 1);
+    const guardian = await addGuardian(bench(), { studentId: child as string });
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const cases = [
+      [{ date: addDays(today, -1), reason: 'illness' }, 'Choose a date from today up to 60 days ahead.'],
+      [{ date: addDays(today, 61), reason: 'illness' }, 'Choose a date from today up to 60 days ahead.'],
+      [{ date: 'tomorrow', reason: 'illness' }, 'Enter the date as year-month-day, like 2027-01-15.'],
+      [{ date: today, until: addDays(today, 30), reason: 'illness' }, 'at most 3 weeks later'],
+    ] as const;
+    for (const [values, message] of cases) {
+      const response = await app.inject({
+        method: 'POST',
+        url: `/family/children/${child}/report`,
+        headers: { cookie, ...FORM },
+        payload: form({ requestId: crypto.randomUUID(), kind: 'absent', note: 'keep me', ...values }),
+      });
+      expect(response.statusCode, JSON.stringify(values)).toBe(400);
+      expect(response.body).toContain(message);
+      expect(response.body).toContain('keep me');
+    }
+    const unknownReason = await app.inject({
+      method: 'POST',
+      url: `/family/children/${child}/report`,
+      headers: { cookie, ...FORM },
+      payload: form({
+        requestId: crypto.randomUUID(),
+        kind: 'absent',
+        date: today,
+        reason: 'vacation-in-space',
+      }),
+    });
+    expect(unknownReason.statusCode).toBe(400);
+    expect(await portalReplies(guardian.contactId)).toEqual([]);
+  });
+
+  it('takes "my child is at school" for today, and a written message, without reading STOP as opting out', async () => {
+    const [child] = await studentIds(22, 1);
+    const guardian = await addGuardian(bench(), { studentId: child as string });
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const atSchool = await app.inject({
+      method: 'POST',
+      url: `/family/children/${child}/at-school`,
+      headers: { cookie, ...FORM },
+      payload: form({ requestId: crypto.randomUUID() }),
+    });
+    expect(atSchool.statusCode).toBe(303);
+    const written = await app.inject({
+      method: 'POST',
+      url: '/family/messages',
+      headers: { cookie, ...FORM },
+      payload: form({ requestId: crypto.randomUUID(), studentId: child as string, text: 'STOP' }),
+    });
+    expect(written.statusCode).toBe(303);
+    const replies = await portalReplies(guardian.contactId);
+    expect(replies.map((reply) => reply.intent.intent)).toEqual(['at_school', 'unknown']);
+    expect(replies[0]?.intent).toMatchObject({ studentId: child, date: today });
+    const consents =
+      await sql`SELECT 1 FROM contact_consents WHERE contact_id = ${guardian.contactId}`.execute(database.db);
+    expect(consents.rows).toEqual([]);
+    // A written message is queued for translation for staff.
+    expect(queue.take().some((job) => job.name === 'messaging.translate-reply')).toBe(true);
+
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/family/messages',
+      headers: { cookie, ...FORM },
+      payload: form({ requestId: crypto.randomUUID(), text: '   ' }),
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('Write a message first.');
+    const tooLong = await app.inject({
+      method: 'POST',
+      url: '/family/messages',
+      headers: { cookie, ...FORM },
+      payload: form({ requestId: crypto.randomUUID(), text: 'x'.repeat(1001) }),
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.body).toContain('under 1,000 characters');
+  });
+
+  it('saves preferences for every record of the guardian, and opts back in', async () => {
+    const [child] = await studentIds(23, 1);
+    const guardian = await addGuardian(bench(), { studentId: child as string, optedOut: ['sms'] });
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const save = (values: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/family/settings',
+        headers: { cookie, ...FORM },
+        payload: form(values),
+      });
+    const saved = await save({
+      language: 'so',
+      channel: 'voice',
+      windowStart: '17:00',
+      windowEnd: '20:00',
+      'consent-sms': '1',
+      'consent-voice': '1',
+    });
+    expect(saved.statusCode).toBe(303);
+    const { rows } = await sql<{ preferred_language: string; preferred_channel: string; start: string }>`
+      SELECT preferred_language, preferred_channel, contact_window_start::text AS start FROM contacts
+      WHERE contact_id = ${guardian.contactId}`.execute(database.db);
+    expect(rows[0]).toEqual({ preferred_language: 'so', preferred_channel: 'voice', start: '17:00:00' });
+    const consents = await sql<{
+      channel: string;
+      status: string;
+    }>`SELECT channel, status FROM contact_consents
+      WHERE contact_id = ${guardian.contactId} ORDER BY channel`.execute(database.db);
+    expect(consents.rows).toEqual([
+      { channel: 'email', status: 'opted_out' },
+      { channel: 'sms', status: 'granted' },
+    ]);
+    const half = await save({ language: 'en', channel: 'sms', windowStart: '17:00' });
+    expect(half.statusCode).toBe(400);
+    expect(half.body).toContain('Give both times, or neither.');
+  });
+
+  it('answers a number that is not on file as it answers one that is, and says when flooding must wait', async () => {
+    const ask = (address: string, ip: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/family/sign-in',
+        headers: FORM,
+        payload: form({ address }),
+        remoteAddress: ip,
+      });
+    const known = await addGuardian(bench(), {});
+    const onFile = await ask(known.phone, '10.9.0.1');
+    const notOnFile = await ask('+17735559999', '10.9.0.2');
+    expect(onFile.statusCode).toBe(303);
+    expect(notOnFile.statusCode).toBe(303);
+    const shape = (location: unknown) => String(location).replace(/[0-9a-f-]{36}/g, 'ID');
+    expect(shape(notOnFile.headers.location)).toBe(shape(onFile.headers.location));
+    for (let n = 0; n < 2; n += 1) await ask('+17735559999', `10.9.1.${n}`);
+    const flooded = await ask('+17735559999', '10.9.2.1');
+    expect(flooded.statusCode).toBe(429);
+    expect(Number(flooded.headers['retry-after'])).toBeGreaterThan(0);
+    expect(flooded.body).toContain('Too many codes were asked for.');
+    const bad = await ask('call me maybe', '10.9.3.1');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Enter a mobile phone number');
+    expect(bad.body).toContain('value="call me maybe"');
+  });
+
+  it('keeps a remembered session for 90 days and a shared-device one for the browser session; signing out ends it', async () => {
+    const guardian = await addGuardian(bench(), {});
+    const asked = await app.inject({
+      method: 'POST',
+      url: '/family/sign-in',
+      headers: FORM,
+      payload: form({ address: guardian.phone, remember: '1' }),
+    });
+    const location = new URL(String(asked.headers.location), 'http://x');
+    const { rows } = await sql<{ body: string }>`SELECT body FROM messages
+      WHERE dedupe_key = ${`sign-in:${location.searchParams.get('c')}`}`.execute(database.db);
+    const code = /\b\d{6}\b/.exec(rows[0]?.body ?? '')?.[0] ?? '';
+    const verified = await app.inject({
+      method: 'POST',
+      url: '/family/sign-in/code',
+      headers: FORM,
+      payload: form({
+        c: location.searchParams.get('c') ?? '',
+        d: location.searchParams.get('d') ?? '',
+        code,
+        r: '1',
+      }),
+    });
+    expect(String(verified.headers['set-cookie'])).toMatch(
+      /homeroom_family=.*Max-Age=7776000.*HttpOnly.*SameSite=Lax/,
+    );
+    const shared = await signInAsFamily(app, database.db, (await addGuardian(bench(), {})).phone);
+    expect(shared).toMatch(/^homeroom_family=/);
+
+    const cookie = String(verified.headers['set-cookie']).split(';')[0] as string;
+    const out = await app.inject({ method: 'POST', url: '/family/sign-out', headers: { cookie, ...FORM } });
+    expect(out.statusCode).toBe(303);
+    const after = await app.inject({
+      method: 'GET',
+      url: '/family',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(after.statusCode).toBe(303);
+    expect(after.headers.location).toBe('/family/sign-in?next=%2Ffamily');
+  });
+
+  it('never shows a sign-in code on a staff page, and sends a signed-out family to sign in and back', async () => {
+    const guardian = await addGuardian(bench(), {});
+    await signInAsFamily(app, database.db, guardian.phone);
+    const staff = await signInAs(app, 'admin@riverside.example.org');
+    const conversation = await app.inject({
+      method: 'GET',
+      url: `/api/students/${guardian.studentId}/conversation`,
+      headers: { cookie: staff },
+    });
+    expect(conversation.statusCode).toBe(200);
+    expect(conversation.body).not.toMatch(/\b\d{6}\b/);
+    const anonymous = await app.inject({
+      method: 'GET',
+      url: `/family/children/${guardian.studentId}?month=2026-10`,
+      headers: { accept: 'text/html' },
+    });
+    expect(anonymous.statusCode).toBe(303);
+    expect(anonymous.headers.location).toBe(
+      `/family/sign-in?next=${encodeURIComponent(`/family/children/${guardian.studentId}?month=2026-10`)}`,
+    );
+    const json = await app.inject({ method: 'GET', url: '/family' });
+    expect(json.statusCode).toBe(401);
+  });
+});
