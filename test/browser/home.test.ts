@@ -68,11 +68,11 @@ describe('start page in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(baseUrl);
     const focused: string[] = [];
-    for (let i = 0; i < 5; i += 1) {
+    for (let i = 0; i < 6; i += 1) {
       await page.keyboard.press('Tab');
       focused.push(await page.evaluate(() => document.activeElement?.textContent ?? ''));
     }
-    expect(focused).toEqual(['Sign in', 'development outbox', 'liveness', 'readiness', 'metrics']);
+    expect(focused).toEqual(['Sign in', 'development outbox', 'family portal', 'liveness', 'readiness', 'metrics']);
     await page.close();
   });
 });
