@@ -11,8 +11,9 @@
  * each in scratch databases created and dropped on that server, and messaging (bench/messaging.ts:
  * outbox to the fake Twilio with 1 and 3 worker processes, duplicates and losses counted).
  * Import (bench/import.ts): the demo's files imported against PostgreSQL's COPY of the same rows.
- * `--only seeding,memory,server,attendance,messaging,import` runs those parts and replaces only their
- * sections of docs/performance.md.
+ * The family portal (bench/portal.ts): its pages' render time and size on the embedded database.
+ * `--only seeding,memory,server,attendance,messaging,import,portal` runs those parts and replaces
+ * only their sections of docs/performance.md.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,13 +27,14 @@ import { benchAttendance } from './attendance.ts';
 import { describeMachine, type Measurement, medianMs, renderSection } from './harness.ts';
 import { benchImport } from './import.ts';
 import { benchMessaging } from './messaging.ts';
+import { benchPortal } from './portal.ts';
 import { postgresScratch } from './postgres-scratch.ts';
 
 const LARGE = process.argv.includes('--large');
 /** `--only messaging,attendance`: run those parts and replace only their sections of docs/performance.md. */
 const onlyArgument = process.argv[process.argv.indexOf('--only') + 1];
 const ONLY = process.argv.includes('--only') && onlyArgument ? new Set(onlyArgument.split(',')) : null;
-const want = (part: 'seeding' | 'memory' | 'server' | 'attendance' | 'messaging' | 'import') =>
+const want = (part: 'seeding' | 'memory' | 'server' | 'attendance' | 'messaging' | 'import' | 'portal') =>
   ONLY === null || ONLY.has(part);
 const AS_OF = '2027-03-15';
 const BIN = new URL('../bin/homeroom.js', import.meta.url).pathname;
@@ -330,6 +332,16 @@ if (!want('import')) {
 } else {
   sections.push(
     '### Import\n\nThe import benchmark runs on PostgreSQL only: set BENCH_DATABASE_URL to run it.\n',
+  );
+}
+
+if (want('portal')) {
+  console.log('family portal on PGlite…');
+  sections.push(
+    renderSection(
+      `Family portal on PGlite, demo district of 1,500 students (measured ${new Date().toISOString().slice(0, 10)})`,
+      await benchPortal(),
+    ),
   );
 }
 
