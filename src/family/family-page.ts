@@ -107,6 +107,7 @@ export function sendFamilyPage(
         skipLabel: t.t('app.skip'),
         main,
         stylesheets: ['/assets/family.css'],
+        manifest: '/family/manifest.webmanifest',
         headerExtra: languageSwitcher(t, options.path),
         ...(guardian
           ? {

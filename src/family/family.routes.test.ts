@@ -382,4 +382,24 @@ describe(`family portal routes (${testEngine()})`, () => {
     const json = await app.inject({ method: 'GET', url: '/family' });
     expect(json.statusCode).toBe(401);
   });
+
+  it('is installable on a phone: a manifest for /family with an icon, linked from every portal page', async () => {
+    const manifest = await app.inject({ method: 'GET', url: '/family/manifest.webmanifest' });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['content-type']).toContain('application/manifest+json');
+    expect(manifest.json()).toMatchObject({
+      start_url: '/family',
+      display: 'standalone',
+      short_name: 'Homeroom',
+    });
+    const icon = await app.inject({ method: 'GET', url: manifest.json().icons[0].src });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.body).toMatch(/^<svg /);
+    const page = await app.inject({
+      method: 'GET',
+      url: '/family/sign-in',
+      headers: { accept: 'text/html' },
+    });
+    expect(page.body).toContain('<link rel="manifest" href="/family/manifest.webmanifest">');
+  });
 });

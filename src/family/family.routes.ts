@@ -60,6 +60,8 @@ import {
 import type { FamilyMessageKey } from './i18n/en.ts';
 
 const familyCss = readFileSync(new URL('./family.css', import.meta.url), 'utf8');
+/** The app icon: a house with an open door on the portal's blue. */
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" rx="96" fill="#0b5fad"/><path d="M256 104 96 240h48v168h224V240h48z" fill="#fbfaf7"/><rect x="222" y="300" width="68" height="108" rx="8" fill="#f2b705"/></svg>`;
 
 type Form = Record<string, string | undefined>;
 
@@ -215,6 +217,26 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
 
   app.get('/assets/family.css', { config: { access: 'public' } }, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(familyCss),
+  );
+
+  // Installable on a phone's home screen: it opens the portal like an app.
+  app.get('/family/manifest.webmanifest', { config: { access: 'public' } }, async (_request, reply) =>
+    reply
+      .type('application/manifest+json; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .send({
+        name: 'Homeroom for families',
+        short_name: 'Homeroom',
+        start_url: '/family',
+        scope: '/family',
+        display: 'standalone',
+        background_color: '#fbfaf7',
+        theme_color: '#0b5fad',
+        icons: [{ src: '/assets/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      }),
+  );
+  app.get('/assets/icon.svg', { config: { access: 'public' } }, async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(ICON),
   );
 
   app.register(async (scope) => {

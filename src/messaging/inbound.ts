@@ -78,6 +78,21 @@ export const KEYPAD_CHOICES: Readonly<Record<string, ReplyIntent>> = {
   '9': { intent: 'opt_out', evidence: [{ phrase: '9', language: 'keypad', meaning: 'stop these calls' }] },
 };
 
+/**
+ * A texted digit answers the reply menu of a same-day check-in (sms_reply_menu): 1, 2 and 3 mean
+ * what they mean on a call. Opting out by text stays a keyword (STOP), never a digit.
+ */
+function menuChoice(read: ReplyIntent): ReplyIntent {
+  if (read.intent !== 'menu_choice' || read.choice === undefined || ![1, 2, 3].includes(read.choice))
+    return read;
+  const meaning = KEYPAD_CHOICES[String(read.choice)] as ReplyIntent;
+  return {
+    ...meaning,
+    choice: read.choice,
+    evidence: meaning.evidence.map((item) => ({ ...item, language: 'menu' })),
+  };
+}
+
 function keypadIntent(digits: string): ReplyIntent {
   return KEYPAD_CHOICES[digits.trim()] ?? { intent: 'unknown', evidence: [] };
 }
@@ -108,7 +123,8 @@ export async function receiveReply(
       reply: null,
     };
   }
-  const intent = reply.channel === 'voice' ? keypadIntent(reply.body) : recogniseReply(reply.body);
+  const intent =
+    reply.channel === 'voice' ? keypadIntent(reply.body) : menuChoice(recogniseReply(reply.body));
   return db.transaction().execute(async (trx) => {
     const contacts =
       options.sender?.contacts ??

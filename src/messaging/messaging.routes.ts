@@ -14,7 +14,7 @@ import type { AppDependencies } from '../platform/http/app.ts';
 import type { StaffRole } from '../staff/staff-principal.ts';
 import { isStudentVisible, visibleStudent } from '../staff/student-scope.ts';
 import { smsSegments } from './content/sms-segments.ts';
-import { TEMPLATE_KEYS } from './content/templates.ts';
+import { SENDABLE_TEMPLATE_KEYS } from './content/templates.ts';
 import { checkTone } from './content/tone-check.ts';
 import { listConversation } from './conversation.repository.ts';
 import { messageFamily } from './messaging.service.ts';
@@ -44,7 +44,7 @@ const InboundParams = Type.Object({ inboundId: Uuid });
 
 const SendBody = Type.Object(
   {
-    template: Type.Optional(Type.Union(TEMPLATE_KEYS.map((key) => Type.Literal(key)))),
+    template: Type.Optional(Type.Union(SENDABLE_TEMPLATE_KEYS.map((key) => Type.Literal(key)))),
     values: Type.Optional(
       Type.Record(Type.String({ pattern: '^[a-zA-Z]{1,40}$' }), Type.String({ maxLength: 200 })),
     ),

@@ -294,6 +294,9 @@ export async function messageFamily(
         }
         if (route.channel === 'voice')
           keypadPrompt = renderTemplate('voice_keypad_prompt', language, values).text;
+        // A family who cannot write a sentence in any language can still answer with a number.
+        if (route.channel === 'sms' && request.content.template === 'same_day_check_in')
+          body = `${body}\n${renderTemplate('sms_reply_menu', language, values).text}`;
       } else {
         // Staff's own words: in the family's language when a translator is on, the original kept beside it.
         body = request.content.text;

@@ -16,6 +16,7 @@ import {
   outboxMessage,
   startMessagingBench,
 } from '../../test/support/messaging.ts';
+import { signInAs } from '../../test/support/sign-in.ts';
 import { loadConfig } from '../platform/config.ts';
 import { buildApp } from '../platform/http/app.ts';
 import { twilioSignature } from './twilio-signature.ts';
@@ -254,6 +255,50 @@ describe(`replies (${testEngine()})`, () => {
     const consent = await sql`SELECT 1 FROM contact_consents WHERE district_id = ${bench.districtId}
       AND contact_id = ${guardian.contactId}`.execute(db());
     expect(consent.rows).toHaveLength(0);
+  });
+
+  it('ends a same-day check-in by text with the reply menu in the family language, and reads a texted digit as that choice', async () => {
+    const spanish = await addGuardian(bench, { language: 'es' });
+    const cookie = await signInAs(bench.app, 'admin@riverside.example.org');
+    const sent = await bench.app.inject({
+      method: 'POST',
+      url: `/api/students/${spanish.studentId}/messages`,
+      headers: { cookie },
+      payload: { template: 'same_day_check_in', contactIds: [spanish.contactId] },
+    });
+    expect(sent.statusCode).toBe(201);
+    const { rows: bodies } = await sql<{ body: string }>`SELECT body FROM messages
+      WHERE district_id = ${bench.districtId} AND contact_id = ${spanish.contactId}`.execute(db());
+    expect(bodies[0]?.body).toMatch(
+      /\nResponda 1 si .+ está en la escuela, 2 si .+ está enfermo o enferma, o 3 si necesita ayuda de la escuela\.$/,
+    );
+    bench.queue.take();
+
+    await reply(spanish.phone, '2');
+    await reply(spanish.phone, '٣');
+    await reply(spanish.phone, '9');
+    const { rows } = await sql<{ intent: { intent: string; barrier?: string; choice?: number } }>`
+      SELECT intent FROM inbound_messages WHERE district_id = ${bench.districtId} AND contact_id = ${spanish.contactId}
+      ORDER BY received_at`.execute(db());
+    expect(rows.map((row) => row.intent)).toEqual([
+      expect.objectContaining({ intent: 'absence_reason', barrier: 'health', choice: 2 }),
+      expect.objectContaining({ intent: 'help_request', choice: 3 }),
+      expect.objectContaining({ intent: 'menu_choice', choice: 9 }),
+    ]);
+    // A digit never opts out by text: STOP does.
+    const consent = await sql`SELECT 1 FROM contact_consents WHERE district_id = ${bench.districtId}
+      AND contact_id = ${spanish.contactId}`.execute(db());
+    expect(consent.rows).toHaveLength(0);
+    // Staff cannot send a portal sign-in code or the menu on its own.
+    for (const template of ['sign_in_code', 'sms_reply_menu']) {
+      const refused = await bench.app.inject({
+        method: 'POST',
+        url: `/api/students/${spanish.studentId}/messages`,
+        headers: { cookie },
+        payload: { template, contactIds: [spanish.contactId] },
+      });
+      expect(refused.statusCode, template).toBe(400);
+    }
   });
 
   it('keeps a reply from a number nobody has on file, without inventing a contact', async () => {

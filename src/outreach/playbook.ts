@@ -10,7 +10,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { TIERS } from '../attendance/definition-profiles.ts';
-import { TEMPLATE_KEYS } from '../messaging/content/templates.ts';
+import { SENDABLE_TEMPLATE_KEYS } from '../messaging/content/templates.ts';
 import { AppError } from '../platform/errors.ts';
 import { UuidString } from '../platform/jobs/job.ts';
 
@@ -37,7 +37,7 @@ export const Trigger = Type.Union([
 export const Action = Type.Union([
   Type.Object({
     kind: Type.Literal('message'),
-    template: literals(TEMPLATE_KEYS),
+    template: literals(SENDABLE_TEMPLATE_KEYS),
     category: Type.Optional(literals(['attendance_alert', 'general'] as const)),
   }),
   Type.Object({

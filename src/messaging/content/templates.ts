@@ -41,9 +41,19 @@ export const TEMPLATE_KEYS = [
   'weekly_digest',
   'voice_keypad_prompt',
   'sign_in_code',
+  'sms_reply_menu',
 ] as const;
 
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
+
+/**
+ * Templates only Homeroom itself sends, never staff or a playbook: a portal sign-in code (a
+ * code staff sent would sign no one in, and would teach families to trust codes from anyone)
+ * and the reply menu, which only ends a same-day check-in.
+ */
+const SYSTEM_ONLY: readonly TemplateKey[] = ['sign_in_code', 'sms_reply_menu'];
+/** The templates staff and playbooks may send. */
+export const SENDABLE_TEMPLATE_KEYS = TEMPLATE_KEYS.filter((key) => !SYSTEM_ONLY.includes(key));
 
 export type TemplatePart = 'body' | 'emailSubject';
 
@@ -60,8 +70,10 @@ export type Catalogue = { readonly [K in TemplateKey]: TemplateText };
 /**
  * Where each template may be sent. The keyword replies (STOP/START/HELP) and the consent
  * notice are SMS-only; the statutory notice is too long for a text and goes by email or
- * letter; the keypad prompt is read on a call after a message body; the weekly digest heads the
- * messages a family's weekly budget held back, sent together once the budget allows.
+ * letter; the keypad prompt is read on a call after a message body, and the reply menu (the
+ * same choices as numbers to text back) ends a same-day check-in by text; the weekly digest heads
+ * the messages a family's weekly budget held back, sent together once the budget allows; the
+ * sign-in code is the family portal's one-time code.
  */
 export const TEMPLATE_CHANNELS: { readonly [K in TemplateKey]: readonly Channel[] } = {
   same_day_check_in: ['sms', 'email', 'voice'],
@@ -81,6 +93,7 @@ export const TEMPLATE_CHANNELS: { readonly [K in TemplateKey]: readonly Channel[
   weekly_digest: ['sms', 'email'],
   voice_keypad_prompt: ['voice'],
   sign_in_code: ['sms', 'email', 'voice'],
+  sms_reply_menu: ['sms'],
 };
 
 export const CATALOGUES: { readonly [L in LanguageCode]: Catalogue } = {

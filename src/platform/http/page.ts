@@ -23,6 +23,8 @@ export interface PageOptions {
   readonly headerExtra?: SafeHtml;
   /** The stylesheets after the shared one. */
   readonly stylesheets?: readonly string[];
+  /** A web app manifest, making the pages installable on a phone's home screen. */
+  readonly manifest?: string;
 }
 
 export function renderPage(options: PageOptions): string {
@@ -34,6 +36,7 @@ export function renderPage(options: PageOptions): string {
   <title>${options.title} · Homeroom</title>
   <link rel="stylesheet" href="/assets/home.css">
   ${(options.stylesheets ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
+  ${options.manifest ? html`<link rel="manifest" href="${options.manifest}"><meta name="theme-color" content="#0b5fad"><link rel="icon" href="/assets/icon.svg" type="image/svg+xml">` : ''}
   ${(options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
 </head>
 <body>

@@ -11,8 +11,8 @@ import { listStudents, type StudentListItem } from '../../attendance/attendance.
 import { STUDENT_READERS, studentDetail } from '../../attendance/attendance.routes.ts';
 import { TIERS, type Tier } from '../../attendance/definition-profiles.ts';
 import {
+  SENDABLE_TEMPLATE_KEYS,
   TEMPLATE_CHANNELS,
-  TEMPLATE_KEYS,
   type TemplateKey,
   templateVariables,
 } from '../../messaging/content/templates.ts';
@@ -58,7 +58,7 @@ const AUTOMATIC_VALUES = new Set([
  * Templates staff send from a student's page: those that go by text and need nothing typed in
  * (conference invitations need a time, and arrive with conferences; replies are not sent by hand).
  */
-const SENDABLE: readonly TemplateKey[] = TEMPLATE_KEYS.filter(
+const SENDABLE: readonly TemplateKey[] = SENDABLE_TEMPLATE_KEYS.filter(
   (key) =>
     TEMPLATE_CHANNELS[key].includes('sms') &&
     ![

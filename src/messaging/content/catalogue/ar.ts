@@ -96,4 +96,7 @@ export const ar: Catalogue = {
     body: 'رمز الدخول إلى Homeroom الخاص بـ {districtName} هو {code}. تنتهي صلاحيته بعد 10 دقائق. لا تشاركوه مع أحد. إذا لم تطلبوه، فتجاهلوا هذه الرسالة.',
     emailSubject: 'رمز الدخول الخاص بكم ({districtName})',
   },
+  sms_reply_menu: {
+    body: 'أرسلوا 1 إذا كان {childName} في المدرسة، أو 2 إذا كان {childName} مريضًا، أو 3 إذا كنتم بحاجة إلى مساعدة من المدرسة.',
+  },
 };

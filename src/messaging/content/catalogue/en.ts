@@ -89,4 +89,7 @@ Thank you for working with us.
     body: 'Your Homeroom sign-in code for {districtName} is {code}. It expires in 10 minutes. Do not share it. If you did not ask for it, ignore this message.',
     emailSubject: 'Your sign-in code for {districtName}',
   },
+  sms_reply_menu: {
+    body: 'Reply 1 if {childName} is at school, 2 if {childName} is sick, or 3 if you need help from the school.',
+  },
 };

@@ -87,4 +87,7 @@ Gracias por trabajar con nosotros.
     body: 'Su código para entrar a Homeroom de {districtName} es {code}. Vence en 10 minutos. No lo comparta. Si usted no lo pidió, ignore este mensaje.',
     emailSubject: 'Su código para entrar: {districtName}',
   },
+  sms_reply_menu: {
+    body: 'Responda 1 si {childName} está en la escuela, 2 si {childName} está enfermo o enferma, o 3 si necesita ayuda de la escuela.',
+  },
 };

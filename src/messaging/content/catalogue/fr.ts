@@ -88,4 +88,7 @@ Merci de travailler avec nous.
     body: "Votre code de connexion à Homeroom de {districtName} est {code}. Il expire dans 10 minutes. Ne le communiquez à personne. Si vous ne l'avez pas demandé, ignorez ce message.",
     emailSubject: 'Votre code de connexion ({districtName})',
   },
+  sms_reply_menu: {
+    body: "Répondez 1 si {childName} est à l'école, 2 si {childName} est malade, ou 3 si vous avez besoin de l'aide de l'école.",
+  },
 };

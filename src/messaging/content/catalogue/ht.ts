@@ -86,4 +86,7 @@ Mèsi paske w ap travay avèk nou.
     body: 'Kòd pou antre nan Homeroom {districtName} se {code}. Li ekspire nan 10 minit. Pa bay pèsonn li. Si se pa ou ki mande l, pa okipe mesaj sa a.',
     emailSubject: 'Kòd pou antre ({districtName})',
   },
+  sms_reply_menu: {
+    body: 'Reponn 1 si {childName} lekòl, 2 si {childName} malad, oswa 3 si w bezwen èd nan men lekòl la.',
+  },
 };

@@ -86,4 +86,7 @@ export const ko: Catalogue = {
     body: '{districtName} Homeroom 로그인 코드는 {code}입니다. 10분 후에 만료됩니다. 다른 사람에게 알려 주지 마세요. 요청하지 않으셨다면 이 메시지를 무시하세요.',
     emailSubject: '로그인 코드 ({districtName})',
   },
+  sms_reply_menu: {
+    body: '{childName} 학생이 학교에 있으면 1, {childName} 학생이 아프면 2, 학교의 도움이 필요하시면 3이라고 답장해 주세요.',
+  },
 };

@@ -87,4 +87,7 @@ Obrigado por trabalhar conosco.
     body: 'Seu código de acesso ao Homeroom de {districtName} é {code}. Ele expira em 10 minutos. Não o compartilhe. Se você não pediu, ignore esta mensagem.',
     emailSubject: 'Seu código de acesso ({districtName})',
   },
+  sms_reply_menu: {
+    body: 'Responda 1 se {childName} está na escola, 2 se {childName} está doente, ou 3 se precisar de ajuda da escola.',
+  },
 };

@@ -99,4 +99,7 @@ export const ru: Catalogue = {
     body: 'Ваш код для входа в Homeroom ({districtName}): {code}. Он действует 10 минут. Никому его не сообщайте. Если вы его не запрашивали, не обращайте внимания на это сообщение.',
     emailSubject: 'Ваш код для входа ({districtName})',
   },
+  sms_reply_menu: {
+    body: 'Ответьте 1, если {childName} в школе, 2, если {childName} болеет, или 3, если вам нужна помощь школы.',
+  },
 };

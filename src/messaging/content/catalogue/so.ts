@@ -89,4 +89,7 @@ Waad ku mahadsan tihiin inaad nala shaqaysaan.
     body: 'Koodhka aad ku gelayso Homeroom ee {districtName} waa {code}. Wuxuu dhacayaa 10 daqiiqo kadib. Cidna ha la wadaagin. Haddii aadan codsan, iska dhaaf farriintan.',
     emailSubject: 'Koodhkaaga gelitaanka ({districtName})',
   },
+  sms_reply_menu: {
+    body: 'Ku jawaab 1 haddii ardayga {childName} uu iskuulka joogo, 2 haddii ardayga {childName} uu jiran yahay, ama 3 haddii aad u baahan tahay caawimaad iskuulka.',
+  },
 };

@@ -89,4 +89,7 @@ Salamat po sa pakikipagtulungan ninyo.
     body: 'Ang iyong code sa pag-sign in sa Homeroom ng {districtName} ay {code}. Mag-e-expire ito sa loob ng 10 minuto. Huwag itong ibahagi. Kung hindi ikaw ang humiling nito, huwag pansinin ang mensaheng ito.',
     emailSubject: 'Ang iyong code sa pag-sign in ({districtName})',
   },
+  sms_reply_menu: {
+    body: 'Sumagot ng 1 kung nasa paaralan si {childName}, 2 kung may sakit si {childName}, o 3 kung kailangan ninyo ng tulong mula sa paaralan.',
+  },
 };

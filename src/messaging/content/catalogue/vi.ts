@@ -85,4 +85,7 @@ Cảm ơn quý vị đã cùng hợp tác.
     body: 'Mã đăng nhập Homeroom của {districtName} là {code}. Mã hết hạn sau 10 phút. Xin đừng chia sẻ mã này. Nếu quý vị không yêu cầu, xin bỏ qua tin nhắn này.',
     emailSubject: 'Mã đăng nhập của quý vị ({districtName})',
   },
+  sms_reply_menu: {
+    body: 'Trả lời 1 nếu {childName} đang ở trường, 2 nếu {childName} bị bệnh, hoặc 3 nếu quý vị cần trường giúp đỡ.',
+  },
 };

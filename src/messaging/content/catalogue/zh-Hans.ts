@@ -85,4 +85,7 @@ export const zhHans: Catalogue = {
     body: '您在 {districtName} Homeroom 的登录验证码是 {code}。10 分钟内有效。请勿告诉他人。如果不是您本人申请的，请忽略此消息。',
     emailSubject: '您的登录验证码（{districtName}）',
   },
+  sms_reply_menu: {
+    body: '如果{childName}在学校，请回复1；如果{childName}生病了，请回复2；如果您需要学校的帮助，请回复3。',
+  },
 };

@@ -85,4 +85,7 @@ export const zhHant: Catalogue = {
     body: '您在 {districtName} Homeroom 的登入驗證碼是 {code}。10 分鐘內有效。請勿告訴他人。如果不是您本人申請的，請忽略此訊息。',
     emailSubject: '您的登入驗證碼（{districtName}）',
   },
+  sms_reply_menu: {
+    body: '如果{childName}在學校，請回覆1；如果{childName}生病了，請回覆2；如果您需要學校的協助，請回覆3。',
+  },
 };
