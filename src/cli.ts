@@ -37,6 +37,12 @@ Commands:
   import     Import data; every run is recorded (import_runs) with its rejected rows (import_errors).
              import oneroster DIR   a OneRoster 1.1 or 1.2 CSV folder with manifest.csv (and
                                     calendar.csv beside it, if present). Options: --district SLUG
+                                    --as-of YYYY-MM-DD (the day students who left are withdrawn;
+                                    default today)  --max-withdrawal-share SHARE (default 0.1) or
+                                    --allow-mass-withdrawal: students a bulk users.csv leaves out
+                                    are withdrawn, but when more than that share of the active
+                                    students would be, nobody is and the command exits 3
+                                    (docs/formats/oneroster.md)
              import edfi DIR        a folder of Ed-Fi ODS/API JSON files (schools.json, sessions.json,
                                     calendarDates.json, students.json, studentSchoolAssociations.json,
                                     sections.json, student(School|Section)AttendanceEvents.json; JSON
@@ -420,6 +426,9 @@ async function runImport(config: Config, args: string[]): Promise<number> {
       'source-system': { type: 'string' },
       'batch-size': { type: 'string' },
       'descriptor-map': { type: 'string' },
+      'as-of': { type: 'string' },
+      'max-withdrawal-share': { type: 'string' },
+      'allow-mass-withdrawal': { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -438,6 +447,21 @@ async function runImport(config: Config, args: string[]): Promise<number> {
   if (kind !== 'errors' && !existsSync(target)) throw new UsageError(`There is no ${target}.`);
   if (values['descriptor-map'] !== undefined && kind !== 'edfi')
     throw new UsageError('--descriptor-map is for homeroom import edfi only.');
+  const asOf = values['as-of'];
+  const shareText = values['max-withdrawal-share'];
+  const allowMassWithdrawal = values['allow-mass-withdrawal'] === true;
+  if (kind !== 'oneroster' && (asOf !== undefined || shareText !== undefined || allowMassWithdrawal))
+    throw new UsageError(
+      '--as-of, --max-withdrawal-share and --allow-mass-withdrawal are for homeroom import oneroster only.',
+    );
+  if (shareText !== undefined && allowMassWithdrawal)
+    throw new UsageError('Give --max-withdrawal-share or --allow-mass-withdrawal, not both.');
+  if (shareText !== undefined && (!/^(\d+(\.\d*)?|\.\d+)$/.test(shareText) || Number(shareText) > 1))
+    throw new UsageError(
+      `--max-withdrawal-share must be a share from 0 to 1 (0.25 for a quarter of the active students), got "${shareText}".`,
+    );
+  if (asOf !== undefined && !(await import('./import/import-batches.ts')).isDate(asOf))
+    throw new UsageError(`--as-of must be a date as YYYY-MM-DD, got "${asOf}".`);
   let descriptors: import('./import/edfi-descriptors.ts').Descriptors | undefined;
   if (kind === 'edfi') {
     if (!statSync(target).isDirectory())
@@ -505,6 +529,8 @@ async function runImport(config: Config, args: string[]): Promise<number> {
     let report: ImportReport;
     let districtId: string;
     let heading: string;
+    // Set when the mass-withdrawal guard refused: the import finished, but exits 3 to say so.
+    let refusedWithdrawal: string | null = null;
     try {
       if (kind === 'oneroster') {
         const { importOneRoster } = await import('./import/oneroster-import.ts');
@@ -513,7 +539,14 @@ async function runImport(config: Config, args: string[]): Promise<number> {
           districtSlug: values.district,
           batchSize,
           onProgress: progress,
+          asOf,
+          maxWithdrawalShare: allowMassWithdrawal
+            ? 1
+            : shareText === undefined
+              ? undefined
+              : Number(shareText),
         });
+        refusedWithdrawal = result.withdrawal.refused;
         report = result.report;
         districtId = result.districtId;
         heading = `Imported the OneRoster roster in ${target} into ${result.districtName}${result.createdDistrict ? ' (a new district)' : ''}`;
@@ -576,6 +609,10 @@ async function runImport(config: Config, args: string[]): Promise<number> {
       );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
+    if (refusedWithdrawal) {
+      process.stderr.write(`${refusedWithdrawal}\n`);
+      return 3;
+    }
     return 0;
   } finally {
     await database.close();

@@ -1,17 +1,20 @@
 /**
  * Imports a OneRoster 1.1 or 1.2 CSV roster from a folder with manifest.csv (bulk or
- * delta; `tobedeleted`, and 1.0's `inactive`, delete): orgs → the district and its schools;
- * academicSessions → school years and terms; courses and classes → sections; users (with
- * roles.csv in 1.2) → students, staff and guardians (contacts linked through
- * agentSourcedIds); demographics → students; enrollments → section enrolments, teachers
- * of sections and school enrolment spans; calendar.csv beside the roster → calendars.
- * Everything is upserted by source id, so importing the same folder twice changes nothing.
+ * delta): orgs → the district and its schools; academicSessions → school years and terms;
+ * courses and classes → sections; users (with roles.csv in 1.2) → students, staff and
+ * guardians (contacts linked through agentSourcedIds); demographics → students; enrollments
+ * → section enrolments, teachers of sections and school enrolment spans; calendar.csv beside
+ * the roster → calendars. Everything is upserted by source id, so importing the same folder
+ * twice changes nothing. `tobedeleted` (and 1.0's `inactive`) deletes, except a student:
+ * students marked so, and those a bulk users.csv leaves out, are withdrawn (their enrolments
+ * end; their records and attendance stay), unless they are too many (the mass-withdrawal guard).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
+import { districtToday } from '../roster/district.repository.ts';
 import { CsvFileError, type CsvRecord, readCsvFile } from './csv-reader.ts';
 import {
   addDays,
@@ -270,6 +273,48 @@ export interface OneRosterImportOptions {
   readonly districtSlug?: string;
   readonly batchSize?: number;
   readonly onProgress?: (file: string, rowsRead: number) => void;
+  /**
+   * The day students this import withdraws stop being enrolled (their enrolments'
+   * end_date_exclusive). Default: today in the district's time zone.
+   */
+  readonly asOf?: string;
+  /**
+   * The mass-withdrawal guard: the largest share (0 to 1) of the district's active students
+   * one import may withdraw (default DEFAULT_MAX_WITHDRAWAL_SHARE; 1 turns the guard off).
+   */
+  readonly maxWithdrawalShare?: number;
+}
+
+/**
+ * A bulk users.csv that lost a tenth of the district's students is far more likely a
+ * truncated or half-finished export than a real event: students leave a few at a time, and
+ * a broken file usually loses far more than a tenth. A school closing, or a high school's
+ * seniors leaving, is real and bigger: the operator says so with --max-withdrawal-share or
+ * --allow-mass-withdrawal (docs/formats/oneroster.md).
+ */
+export const DEFAULT_MAX_WITHDRAWAL_SHARE = 0.1;
+/**
+ * Up to this many withdrawals pass whatever their share, so that a small district's
+ * ordinary comings and goings (a dozen students in a district of 120) do not stop its
+ * imports; above it the share decides. Withdrawing every active student never passes
+ * without the operator's say-so, however few they are.
+ */
+export const WITHDRAWAL_GUARD_MINIMUM = 25;
+
+/** What an import did about students who left (docs/formats/oneroster.md, "Withdrawals"). */
+export interface WithdrawalOutcome {
+  /** The day the withdrawn students' enrolments end (exclusive). */
+  readonly asOf: string;
+  /** Students of the district (from a roster) with a current or upcoming enrolment before the import. */
+  readonly activeStudents: number;
+  /** Active students missing from a bulk users.csv. */
+  readonly missing: number;
+  /** Active students whose users.csv row says `tobedeleted`. */
+  readonly deleted: number;
+  /** Students withdrawn: missing + deleted, or 0 when the guard refused. */
+  readonly withdrawn: number;
+  /** Why nobody was withdrawn (count, share and limit named); null when the guard let it through. */
+  readonly refused: string | null;
 }
 
 export interface ImportResult {
@@ -277,6 +322,10 @@ export interface ImportResult {
   readonly districtId: string;
   readonly districtName: string;
   readonly createdDistrict: boolean;
+}
+
+export interface OneRosterImportResult extends ImportResult {
+  readonly withdrawal: WithdrawalOutcome;
 }
 
 /** Finds the district orgs.csv describes (by source id) or creates it. */
@@ -320,8 +369,17 @@ async function resolveDistrict(
 export async function importOneRoster(
   db: Kysely<DB>,
   options: OneRosterImportOptions,
-): Promise<ImportResult> {
+): Promise<OneRosterImportResult> {
   const directory = options.directory;
+  const maxWithdrawalShare = options.maxWithdrawalShare ?? DEFAULT_MAX_WITHDRAWAL_SHARE;
+  if (!(maxWithdrawalShare >= 0 && maxWithdrawalShare <= 1))
+    throw new AppError('INVALID_INPUT', {
+      message: `The largest share of students an import may withdraw must be from 0 to 1, got ${maxWithdrawalShare}.`,
+    });
+  if (options.asOf !== undefined && !isDate(options.asOf))
+    throw new AppError('INVALID_INPUT', {
+      message: `The withdrawal date must be a date as YYYY-MM-DD, got "${options.asOf}".`,
+    });
   const manifest = await readManifest(directory);
   const version = manifest.version;
   const mode = (name: string) =>
@@ -348,6 +406,7 @@ export async function importOneRoster(
   const orgs = await readAll(readCsvFile(pathOf('orgs'), 'orgs.csv'));
   const district = await resolveDistrict(db, orgs, options.districtSlug);
   const districtId = district.id;
+  const asOf = options.asOf ?? (await districtToday(db, districtId));
   const report = await startImportRun(db, districtId, 'oneroster', directory);
   const batchSize = options.batchSize;
   const required = (name: string) => [
@@ -812,12 +871,19 @@ export async function importOneRoster(
     const memberships = new Map<string, Membership>();
     const links = new Map<string, { student: string; guardian: string }>();
     const guardianRelationship = new Map<string, string>();
+    // Who left: every sourcedId a bulk users.csv names (rejected rows too: a row the import
+    // cannot read is no sign that its student left), and the students marked tobedeleted.
+    const usersBulk = mode('users') === 'bulk';
+    const namedInUsers = new Set<string>();
+    const deletedStudents = new Set<string>();
     if (present('users')) {
       await importCsvFile(db, report, {
         file: 'users.csv',
         entity: 'users',
         tables: ['students', 'staff_users', 'contacts', 'contact_phones', 'contact_emails'],
-        records: readCsvFile(pathOf('users'), 'users.csv'),
+        records: usersBulk
+          ? noteSourcedIds(readCsvFile(pathOf('users'), 'users.csv'), namedInUsers)
+          : readCsvFile(pathOf('users'), 'users.csv'),
         required: required('users'),
         batchSize,
         onBatch: progress('users.csv'),
@@ -830,17 +896,17 @@ export async function importOneRoster(
           const contacts: Record<string, unknown>[] = [];
           const phones: Array<{ source: string; phone: string; sms: boolean }> = [];
           const emails: Array<{ source: string; email: string }> = [];
-          const deletions = {
-            students: [] as string[],
-            staff_users: [] as string[],
-            contacts: [] as string[],
-          };
+          // A deleted student is withdrawn at the end of the import, never deleted: deleting the
+          // row would take their attendance history with it (foreign keys cascade).
+          const deletions = { staff_users: [] as string[], contacts: [] as string[] };
+          const unknownDeleted: Array<SourceRow<ParsedUser>> = [];
           for (const row of rows) {
             const user = row.value;
-            const table =
-              user.kind === 'student' ? 'students' : user.kind === 'staff' ? 'staff_users' : 'contacts';
             if (user.deleted) {
-              deletions[table].push(user.sourceId);
+              if (user.kind === 'student') deletedStudents.add(user.sourceId);
+              else if (user.kind === 'staff') deletions.staff_users.push(user.sourceId);
+              else if (user.kind === 'guardian') deletions.contacts.push(user.sourceId);
+              else unknownDeleted.push(row);
               continue;
             }
             if (user.kind === 'student') {
@@ -902,10 +968,37 @@ export async function importOneRoster(
               if (user.email) emails.push({ source: user.sourceId, email: user.email });
             }
           }
+          if (unknownDeleted.length > 0) {
+            // A delta sends a deleted user's roles as deleted too, so the role no longer says
+            // what the user was: a stored student is still recognised by its sourcedId.
+            const stored = new Set(
+              (
+                await trx
+                  .selectFrom('students')
+                  .select('source_id')
+                  .where('district_id', '=', districtId)
+                  .where(
+                    'source_id',
+                    'in',
+                    unknownDeleted.map((row) => row.value.sourceId),
+                  )
+                  .execute()
+              ).map((row) => row.source_id as string),
+            );
+            for (const row of unknownDeleted) {
+              if (stored.has(row.value.sourceId)) deletedStudents.add(row.value.sourceId);
+              else
+                reject(
+                  row,
+                  version === '1.2' ? 'roles.csv' : 'role',
+                  'the user is tobedeleted, but no role (in 1.2, a row in roles.csv) says what it is and no student has its sourcedId: nothing was deleted.',
+                );
+            }
+          }
           for (const [table, sourceIds] of Object.entries(deletions)) {
             if (sourceIds.length === 0) continue;
             const result = await trx
-              .deleteFrom(table as 'students' | 'staff_users' | 'contacts')
+              .deleteFrom(table as 'staff_users' | 'contacts')
               .where('district_id', '=', districtId)
               .where('source_id', 'in', sourceIds)
               .executeTakeFirst();
@@ -977,6 +1070,16 @@ export async function importOneRoster(
         },
       });
     }
+
+    // Students who left: decided now, against the enrolments as they were before this import,
+    // but carried out only once every file has been read to its end (a file that stops the
+    // import part-way must not have withdrawn anyone).
+    const withdrawals = await planWithdrawals(db, districtId, {
+      asOf,
+      namedInBulk: present('users') && usersBulk ? namedInUsers : null,
+      deleted: deletedStudents,
+      maxShare: maxWithdrawalShare,
+    });
 
     // demographics.csv → students' birth date, sex, race and ethnicity.
     if (present('demographics')) {
@@ -1113,6 +1216,13 @@ export async function importOneRoster(
               deletedEnrolments.push(value.sourceId);
               continue;
             }
+            // A student who left is in no class: enrolling them again would undo the withdrawal
+            // (and a second import of the same files would flip it back and forth).
+            const leaving = value.role === 'student' ? withdrawals.leaving(value.user) : null;
+            if (leaving) {
+              reject(row, 'userSourcedId', leaving);
+              continue;
+            }
             const section = sectionsBySource.get(value.section);
             if (!section) {
               reject(row, 'classSourcedId', `no class has the sourcedId "${value.section}".`);
@@ -1196,6 +1306,8 @@ export async function importOneRoster(
       });
     }
 
+    namedInUsers.clear(); // enrollments.csv was its last reader
+
     // School enrolment spans from the students' school roles (dates from roles.csv, else
     // from their section enrolments at that school, else the school year's dates).
     await importEnrolmentSpans(db, report, {
@@ -1215,8 +1327,16 @@ export async function importOneRoster(
       batchSize: batchSize ?? 5_000,
     });
 
+    await carryOutWithdrawals(db, report, withdrawals);
+
     await finishImportRun(db, report, 'succeeded');
-    return { report, districtId, districtName: district.name, createdDistrict: district.created };
+    return {
+      report,
+      districtId,
+      districtName: district.name,
+      createdDistrict: district.created,
+      withdrawal: withdrawals.outcome,
+    };
   } catch (error) {
     await finishImportRun(db, report, 'failed', error instanceof Error ? error.message : String(error)).catch(
       () => undefined,
@@ -1225,9 +1345,218 @@ export async function importOneRoster(
   }
 }
 
+/** Passes a CSV file's records through, noting each row's sourcedId (read after the header). */
+async function* noteSourcedIds(
+  records: AsyncIterable<CsvRecord>,
+  into: Set<string>,
+): AsyncGenerator<CsvRecord> {
+  let column: number | undefined;
+  for await (const record of records) {
+    if (column === undefined) column = record.fields.findIndex((field) => field.trim() === 'sourcedId');
+    else if (column >= 0) {
+      const sourceId = (record.fields[column] ?? '').trim();
+      if (sourceId !== '') into.add(sourceId);
+    }
+    yield record;
+  }
+}
+
+/** Why an enrolment is ended by a withdrawal (enrolment_spans.exit_reason). */
+const EXIT_NOT_IN_ROSTER = 'not_in_roster';
+const EXIT_DELETED_IN_ROSTER = 'deleted_in_roster';
+
+interface WithdrawalPlan {
+  readonly outcome: WithdrawalOutcome;
+  /** Students to withdraw and why; empty when the guard refused. */
+  readonly groups: ReadonlyArray<{ readonly studentIds: readonly string[]; readonly exitReason: string }>;
+  /** Why a student's enrolment (by the student's sourcedId) must not be imported; null when it may. */
+  readonly leaving: (sourceId: string) => string | null;
+}
+
+const count = (value: number) => value.toLocaleString('en-US');
+const percent = (value: number) =>
+  value.toLocaleString('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+/**
+ * Which students this import withdraws: those of the district's active students (from a
+ * roster, with an enrolment that has not ended by `asOf` in a school year not yet over)
+ * that a bulk users.csv no longer names, or that users.csv marks tobedeleted. The guard
+ * refuses them all when they are more than `maxShare` of the active students (and more than
+ * WITHDRAWAL_GUARD_MINIMUM, or every one of them).
+ */
+async function planWithdrawals(
+  db: Kysely<DB>,
+  districtId: string,
+  context: {
+    readonly asOf: string;
+    /** Every sourcedId in a bulk users.csv; null when users.csv is a delta or absent. */
+    readonly namedInBulk: ReadonlySet<string> | null;
+    readonly deleted: ReadonlySet<string>;
+    readonly maxShare: number;
+  },
+): Promise<WithdrawalPlan> {
+  const { asOf, namedInBulk, deleted } = context;
+  const activeStudents = sql`
+    FROM students s
+    WHERE s.district_id = ${districtId} AND s.source_id IS NOT NULL
+      AND EXISTS (SELECT 1 FROM enrolment_spans e
+        JOIN school_years y ON y.district_id = e.district_id AND y.school_year_id = e.school_year_id
+        WHERE e.district_id = s.district_id AND e.student_id = s.student_id
+          AND (e.end_date_exclusive IS NULL OR e.end_date_exclusive > ${asOf}::date)
+          AND y.end_date_exclusive > ${asOf}::date)`;
+  const active = Number(
+    (await sql<{ n: string }>`SELECT count(*) AS n ${activeStudents}`.execute(db)).rows[0]?.n ?? 0,
+  );
+  const missing: string[] = [];
+  const deletedIds: string[] = [];
+  if (active > 0 && (namedInBulk || deleted.size > 0)) {
+    // A bulk file needs every active student to compare; a delta only its deleted ones.
+    const rows = (
+      await sql<{ student_id: string; source_id: string }>`SELECT s.student_id, s.source_id ${activeStudents}
+        ${namedInBulk ? sql`` : sql`AND s.source_id = ANY(${[...deleted]}::text[])`}`.execute(db)
+    ).rows;
+    for (const row of rows) {
+      if (deleted.has(row.source_id)) deletedIds.push(row.student_id);
+      else if (namedInBulk && !namedInBulk.has(row.source_id)) missing.push(row.student_id);
+    }
+  }
+  const leaving = (sourceId: string) =>
+    deleted.has(sourceId)
+      ? `the student "${sourceId}" is tobedeleted in users.csv, so they are enrolled in no class.`
+      : namedInBulk && !namedInBulk.has(sourceId)
+        ? `no user in users.csv has the sourcedId "${sourceId}" (a bulk users.csv names every user; a student it leaves out has left).`
+        : null;
+  const withdrawing = missing.length + deletedIds.length;
+  const share = active > 0 ? withdrawing / active : 0;
+  const allowed = Math.floor(context.maxShare * active + 1e-9);
+  const refuse = withdrawing > allowed && (withdrawing > WITHDRAWAL_GUARD_MINIMUM || withdrawing === active);
+  let refused: string | null = null;
+  if (refuse) {
+    const why = [
+      missing.length > 0 ? `${count(missing.length)} not in users.csv, a bulk file` : null,
+      deletedIds.length > 0 ? `${count(deletedIds.length)} marked tobedeleted` : null,
+    ]
+      .filter((part) => part !== null)
+      .join(', ');
+    const suggested = Math.min(1, Math.ceil(share * 100 - 1e-9) / 100);
+    refused =
+      `No student was withdrawn: this import would withdraw ${withdrawing === active ? 'every one' : count(withdrawing)} of the district's ${count(active)} active students (${percent(share)}; ${why}), ` +
+      `more than the ${percent(context.maxShare)} one import may withdraw. A truncated or half-finished export looks like this: ` +
+      'check the files. The rest of the roster was imported. If these students really left (a school closed, say), ' +
+      `import the same files again with --max-withdrawal-share ${suggested} (or --allow-mass-withdrawal).`;
+  }
+  return {
+    outcome: {
+      asOf,
+      activeStudents: active,
+      missing: missing.length,
+      deleted: deletedIds.length,
+      withdrawn: refuse ? 0 : withdrawing,
+      refused,
+    },
+    groups: refuse
+      ? []
+      : [
+          { studentIds: missing, exitReason: EXIT_NOT_IN_ROSTER },
+          { studentIds: deletedIds, exitReason: EXIT_DELETED_IN_ROSTER },
+        ].filter((group) => group.studentIds.length > 0),
+    leaving,
+  };
+}
+
+/**
+ * Withdraws the students a plan names, as of its date: their enrolments at schools and in
+ * classes that have not ended by then end that day (those that had not begun yet are
+ * removed: the student never came). The students, their families and their attendance are
+ * kept, and a student a later roster names again gets their enrolments back from it. A
+ * refused plan is reported instead, in the summary and among the run's errors.
+ */
+async function carryOutWithdrawals(
+  db: Kysely<DB>,
+  report: ImportReport,
+  plan: WithdrawalPlan,
+): Promise<void> {
+  const { outcome } = plan;
+  if (outcome.refused) {
+    report.note(outcome.refused);
+    report.reject(null, { file: 'users.csv', line: null, column: null, reason: outcome.refused });
+    return;
+  }
+  if (plan.groups.length === 0) return;
+  const asOf = outcome.asOf;
+  report.save();
+  try {
+    await withdraw(db, report, asOf, plan.groups);
+  } catch (error) {
+    report.restore(); // the transaction rolled back: nothing it counted happened
+    throw error;
+  }
+  const why = [
+    outcome.missing > 0 ? `${count(outcome.missing)} not in this bulk users.csv` : null,
+    outcome.deleted > 0 ? `${count(outcome.deleted)} tobedeleted` : null,
+  ]
+    .filter((part) => part !== null)
+    .join(', ');
+  report.note(
+    `${count(outcome.withdrawn)} of the district's ${count(outcome.activeStudents)} active students left and were withdrawn as of ${asOf} (${why}): their enrolments end that day; they, their families and their attendance are kept.`,
+  );
+}
+
+/** Ends (or removes, when not begun) the withdrawn students' open enrolments, in one transaction. */
+async function withdraw(
+  db: Kysely<DB>,
+  report: ImportReport,
+  asOf: string,
+  groups: WithdrawalPlan['groups'],
+): Promise<void> {
+  const districtId = report.districtId;
+  await db.transaction().execute(async (trx) => {
+    for (const { studentIds, exitReason } of groups) {
+      const ids = sql`${studentIds}::uuid[]`;
+      const ended = await sql`UPDATE enrolment_spans e
+        SET end_date_exclusive = ${asOf}::date, exit_reason = ${exitReason}
+        FROM school_years y
+        WHERE e.district_id = ${districtId} AND e.student_id = ANY(${ids})
+          AND y.district_id = e.district_id AND y.school_year_id = e.school_year_id
+          AND y.end_date_exclusive > ${asOf}::date
+          AND (e.end_date_exclusive IS NULL OR e.end_date_exclusive > ${asOf}::date)
+          AND e.entry_date < ${asOf}::date`.execute(trx);
+      report.count('enrolment_spans', 'updated', Number(ended.numAffectedRows ?? 0));
+      const unstarted = await sql`DELETE FROM enrolment_spans e
+        USING school_years y
+        WHERE e.district_id = ${districtId} AND e.student_id = ANY(${ids})
+          AND y.district_id = e.district_id AND y.school_year_id = e.school_year_id
+          AND y.end_date_exclusive > ${asOf}::date
+          AND (e.end_date_exclusive IS NULL OR e.end_date_exclusive > ${asOf}::date)
+          AND e.entry_date >= ${asOf}::date`.execute(trx);
+      report.count('enrolment_spans', 'deleted', Number(unstarted.numAffectedRows ?? 0));
+      const endedClasses = await sql`UPDATE section_enrolments se
+        SET end_date_exclusive = ${asOf}::date
+        FROM sections c JOIN school_years y ON y.district_id = c.district_id AND y.school_year_id = c.school_year_id
+        WHERE se.district_id = ${districtId} AND se.student_id = ANY(${ids})
+          AND c.district_id = se.district_id AND c.section_id = se.section_id
+          AND y.end_date_exclusive > ${asOf}::date
+          AND (se.end_date_exclusive IS NULL OR se.end_date_exclusive > ${asOf}::date)
+          AND se.entry_date < ${asOf}::date`.execute(trx);
+      report.count('section_enrolments', 'updated', Number(endedClasses.numAffectedRows ?? 0));
+      const unstartedClasses = await sql`DELETE FROM section_enrolments se
+        USING sections c, school_years y
+        WHERE se.district_id = ${districtId} AND se.student_id = ANY(${ids})
+          AND c.district_id = se.district_id AND c.section_id = se.section_id
+          AND y.district_id = c.district_id AND y.school_year_id = c.school_year_id
+          AND y.end_date_exclusive > ${asOf}::date
+          AND (se.end_date_exclusive IS NULL OR se.end_date_exclusive > ${asOf}::date)
+          AND se.entry_date >= ${asOf}::date`.execute(trx);
+      report.count('section_enrolments', 'deleted', Number(unstartedClasses.numAffectedRows ?? 0));
+    }
+    await report.persist(trx);
+  });
+}
+
 interface ParsedUser {
   readonly sourceId: string;
-  readonly kind: 'student' | 'staff' | 'guardian';
+  /** null only for a deleted user whose roles are not sent (a delta deletes them too). */
+  readonly kind: 'student' | 'staff' | 'guardian' | null;
   readonly deleted: boolean;
   readonly enabled: boolean;
   readonly identifier: string;
@@ -1275,7 +1604,7 @@ function parseUser(
       : roleNames.some((role) => role in GUARDIAN_ROLES)
         ? 'guardian'
         : null;
-  if (!kind)
+  if (!kind && !deleted)
     return new RowProblem(
       version === '1.2' ? 'roles.csv' : 'role',
       roleNames.length === 0
@@ -1442,6 +1771,8 @@ async function importEnrolmentSpans(
           grade_level: student.grade_level,
           entry_date: entry,
           end_date_exclusive: end,
+          // A student withdrawn earlier and back in the roster: the span is theirs again.
+          exit_reason: null,
         });
       }
       countOutcome(
