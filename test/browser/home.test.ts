@@ -72,7 +72,14 @@ describe('start page in Chromium', () => {
       await page.keyboard.press('Tab');
       focused.push(await page.evaluate(() => document.activeElement?.textContent ?? ''));
     }
-    expect(focused).toEqual(['Sign in', 'development outbox', 'family portal', 'liveness', 'readiness', 'metrics']);
+    expect(focused).toEqual([
+      'Sign in',
+      'development outbox',
+      'family portal',
+      'liveness',
+      'readiness',
+      'metrics',
+    ]);
     await page.close();
   });
 });
