@@ -50,6 +50,7 @@ import {
   verifySignInCode,
 } from './family-auth.service.ts';
 import {
+  type FamilySection,
   type FamilyTranslator,
   familyLanguage,
   familyTranslator,
@@ -747,19 +748,74 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
             html`<option value="${c.studentId}"${c.studentId === selected ? html` selected` : ''}>${c.name} ${c.lastName}</option>`,
         )}</select>`;
 
-    const messagesPage = async (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      t: FamilyTranslator,
-      values: Form = {},
-      error?: string,
-    ) => {
-      const principal = request.family;
-      const [items, children] = await Promise.all([
-        familyConversation(db, principal),
-        familyChildren(db, principal),
-      ]);
-      const main = html`<h1>${t.t('messages.title')}</h1>
+    /**
+     * A page with one form, signed in: GET shows it; POST does `act` and redirects back with its
+     * notice, or, when the input is wrong, shows the page again with what was typed and why.
+     */
+    const formPage = (page: {
+      readonly path: string;
+      readonly current: FamilySection;
+      readonly title: FamilyMessageKey;
+      readonly render: (
+        request: FastifyRequest,
+        t: FamilyTranslator,
+        values: Form | undefined,
+        error: string | undefined,
+      ) => Promise<SafeHtml>;
+      /** Does what the form asks; returns the notice, in the translator it returns. */
+      readonly act: (
+        request: FastifyRequest,
+        reply: FastifyReply,
+        form: Form,
+      ) => Promise<{ t: FamilyTranslator; notice: FamilyMessageKey }>;
+    }) => {
+      const send = async (
+        request: FastifyRequest,
+        reply: FastifyReply,
+        t: FamilyTranslator,
+        values?: Form,
+        error?: string,
+      ) =>
+        sendFamilyPage(reply, {
+          t,
+          principal: request.family,
+          current: page.current,
+          title: t.t(page.title),
+          path: page.path,
+          notice: (request.query as { notice?: string }).notice,
+          status: error ? 400 : 200,
+          main: await page.render(request, t, values, error),
+        });
+      scope.get<{ Querystring: { notice?: string; lang?: string } }>(
+        page.path,
+        { config: { access: 'family' } },
+        async (request, reply) => send(request, reply, await pageTranslator(request, reply)),
+      );
+      scope.post(page.path, { config: { access: 'family' } }, async (request, reply) => {
+        const form = (request.body ?? {}) as Form;
+        try {
+          const { t, notice } = await page.act(request, reply, form);
+          return redirectWithNotice(reply, page.path, t.t(notice));
+        } catch (error) {
+          if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
+          const t = translatorFor(request, request.family);
+          return send(request, reply, t, form, errorText(t, error));
+        }
+      });
+    };
+
+    formPage({
+      path: '/family/messages',
+      current: 'messages',
+      title: 'messages.title',
+      render: async (request, t, form, error) => {
+        const values = form ?? {};
+        const principal = request.family;
+        const [items, children] = await Promise.all([
+          familyConversation(db, principal),
+          familyChildren(db, principal),
+        ]);
+        return html`<h1>${t.t('messages.title')}</h1>
         <p>${t.t('messages.intro')}</p>
         ${
           items.length === 0
@@ -779,49 +835,25 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           <textarea id="text" name="text" rows="4" maxlength="1000" required dir="auto"${error ? html` aria-invalid="true" aria-describedby="form-error"` : ''}>${values.text ?? ''}</textarea>
           <button type="submit">${t.t('messages.send')}</button>
         </form>`;
-      return sendFamilyPage(reply, {
-        t,
-        principal,
-        current: 'messages',
-        title: t.t('messages.title'),
-        path: '/family/messages',
-        notice: (request.query as { notice?: string }).notice,
-        status: error ? 400 : 200,
-        main,
-      });
-    };
-
-    scope.get<{ Querystring: { notice?: string; lang?: string } }>(
-      '/family/messages',
-      { config: { access: 'family' } },
-      async (request, reply) => messagesPage(request, reply, await pageTranslator(request, reply)),
-    );
-
-    scope.post('/family/messages', { config: { access: 'family' } }, async (request, reply) => {
-      const t = translatorFor(request, request.family);
-      const form = (request.body ?? {}) as Form;
-      try {
+      },
+      act: async (request, _reply, form) => {
         await writeToSchool(db, queue, request.family, {
           studentId: field(form, 'studentId') || undefined,
           requestId: field(form, 'requestId'),
           text: field(form, 'text'),
         });
-        return redirectWithNotice(reply, '/family/messages', t.t('messages.sent'));
-      } catch (error) {
-        if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
-        return messagesPage(request, reply, t, form, errorText(t, error));
-      }
+        return { t: translatorFor(request, request.family), notice: 'messages.sent' };
+      },
     });
 
-    const helpPage = async (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      t: FamilyTranslator,
-      values: Form = {},
-      error?: string,
-    ) => {
-      const children = await familyChildren(db, request.family);
-      const main = html`<h1>${t.t('help.title')}</h1>
+    formPage({
+      path: '/family/help',
+      current: 'help',
+      title: 'help.title',
+      render: async (request, t, form, error) => {
+        const values = form ?? {};
+        const children = await familyChildren(db, request.family);
+        return html`<h1>${t.t('help.title')}</h1>
         <p>${t.t('help.intro')}</p>
         ${errorBox(error)}
         ${
@@ -843,53 +875,28 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           <button type="submit">${t.t('help.send')}</button>
         </form>`
         }`;
-      return sendFamilyPage(reply, {
-        t,
-        principal: request.family,
-        current: 'help',
-        title: t.t('help.title'),
-        path: '/family/help',
-        notice: (request.query as { notice?: string }).notice,
-        status: error ? 400 : 200,
-        main,
-      });
-    };
-
-    scope.get<{ Querystring: { notice?: string; lang?: string } }>(
-      '/family/help',
-      { config: { access: 'family' } },
-      async (request, reply) => helpPage(request, reply, await pageTranslator(request, reply)),
-    );
-
-    scope.post('/family/help', { config: { access: 'family' } }, async (request, reply) => {
-      const t = translatorFor(request, request.family);
-      const form = (request.body ?? {}) as Form;
-      try {
+      },
+      act: async (request, _reply, form) => {
         await askForHelp(db, queue, request.family, {
           studentId: field(form, 'studentId'),
           requestId: field(form, 'requestId'),
           barrier: field(form, 'barrier'),
           note: field(form, 'note'),
         });
-        return redirectWithNotice(reply, '/family/help', t.t('help.sent'));
-      } catch (error) {
-        if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
-        return helpPage(request, reply, t, form, errorText(t, error));
-      }
+        return { t: translatorFor(request, request.family), notice: 'help.sent' };
+      },
     });
 
-    const settingsPage = async (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      t: FamilyTranslator,
-      form?: Form,
-      error?: string,
-    ) => {
-      const saved = await loadPreferences(db, request.family);
-      const language = form?.language ?? saved.language;
-      const channel = form?.channel ?? saved.channel;
-      const consents = form ? CONSENT_CHANNELS.filter((c) => form[`consent-${c}`] === '1') : saved.consents;
-      const main = html`<h1>${t.t('settings.title')}</h1>
+    formPage({
+      path: '/family/settings',
+      current: 'settings',
+      title: 'settings.title',
+      render: async (request, t, form, error) => {
+        const saved = await loadPreferences(db, request.family);
+        const language = form?.language ?? saved.language;
+        const channel = form?.channel ?? saved.channel;
+        const consents = form ? CONSENT_CHANNELS.filter((c) => form[`consent-${c}`] === '1') : saved.consents;
+        return html`<h1>${t.t('settings.title')}</h1>
         ${errorBox(error)}
         <form method="post" action="/family/settings" class="stack" novalidate>
           <label for="language">${t.t('settings.language')}</label>
@@ -923,29 +930,9 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           </fieldset>
           <button type="submit">${t.t('settings.save')}</button>
         </form>`;
-      return sendFamilyPage(reply, {
-        t,
-        principal: request.family,
-        current: 'settings',
-        title: t.t('settings.title'),
-        path: '/family/settings',
-        notice: (request.query as { notice?: string }).notice,
-        status: error ? 400 : 200,
-        main,
-      });
-    };
-
-    scope.get<{ Querystring: { notice?: string; lang?: string } }>(
-      '/family/settings',
-      { config: { access: 'family' } },
-      async (request, reply) => settingsPage(request, reply, await pageTranslator(request, reply)),
-    );
-
-    scope.post('/family/settings', { config: { access: 'family' } }, async (request, reply) => {
-      const form = (request.body ?? {}) as Form;
-      const language = LANGUAGES.some((l) => l.code === form.language) ? (form.language as string) : 'en';
-      const t = familyTranslator(language);
-      try {
+      },
+      act: async (request, reply, form) => {
+        const language = LANGUAGES.some((l) => l.code === form.language) ? (form.language as string) : 'en';
         await savePreferences(db, request.family, {
           language,
           channel: field(form, 'channel') as 'sms',
@@ -956,17 +943,8 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         // The portal follows the language just chosen, now and on this device.
         await setSessionLanguage(db, request.family, language);
         rememberLanguage(reply, language, request.protocol === 'https');
-        return redirectWithNotice(reply, '/family/settings', t.t('settings.saved'));
-      } catch (error) {
-        if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
-        return settingsPage(
-          request,
-          reply,
-          translatorFor(request, request.family),
-          form,
-          errorText(t, error),
-        );
-      }
+        return { t: familyTranslator(language), notice: 'settings.saved' };
+      },
     });
   });
 }
