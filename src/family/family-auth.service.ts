@@ -20,6 +20,9 @@ import { enqueueMessage } from '../messaging/outbox.ts';
 import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { JobSender } from '../platform/jobs/job.ts';
+import { portalLink } from './portal-rights.ts';
+
+export { portalLink } from './portal-rights.ts';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const CODE_MAX_GUESSES = 5;
@@ -127,11 +130,6 @@ export async function guardiansWithAddress(
     readsText: row.reads_text,
     canReceiveSms: row.can_sms,
   }));
-}
-
-/** The condition on a student_contacts row (alias given) that lets the guardian see the child in the portal. */
-export function portalLink(alias: ReturnType<typeof sql.ref>) {
-  return sql`${alias}.may_view_portal AND ${alias}.has_educational_rights AND ${alias}.relationship <> 'emergency_contact'`;
 }
 
 export interface CodeRequest {
@@ -254,6 +252,129 @@ export async function requestSignInCode(
   });
 }
 
+/** Opens a family session for a proven address, with its audit entry; returns the cookie value. */
+async function openFamilySession(
+  trx: Transaction<DB>,
+  session: {
+    readonly districtId: string;
+    readonly address: FamilyAddress;
+    readonly remember: boolean;
+    readonly language?: string | null | undefined;
+    readonly userAgent?: string | null | undefined;
+    readonly ip?: string | null | undefined;
+    /** How the address was proven: a typed code, or a link in an email. */
+    readonly via: 'code' | 'email-link';
+    readonly now: Date;
+  },
+): Promise<{ token: string; expiresAt: Date }> {
+  const { districtId, address, now } = session;
+  const secret = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + (session.remember ? REMEMBERED_SESSION_MS : SHORT_SESSION_MS));
+  await sql`DELETE FROM family_sessions WHERE expires_at <= ${now}`.execute(trx);
+  await sql`
+    INSERT INTO family_sessions (district_id, session_id, address_kind, address, language, remember, created_at,
+      last_seen_at, expires_at, user_agent)
+    VALUES (${districtId}, ${sha256(secret)}, ${address.kind}, ${address.address}, ${session.language ?? null},
+      ${session.remember}, ${now}, ${now}, ${expiresAt}, ${session.userAgent?.slice(0, 512) ?? null})`.execute(
+    trx,
+  );
+  await sql`
+    INSERT INTO audit_log (district_id, occurred_at, actor_type, actor_id, action, outcome, detail, ip)
+    VALUES (${districtId}, ${now}, 'guardian', ${address.address}, 'family.sign-in', 'allowed',
+      ${JSON.stringify({ addressKind: address.kind, remember: session.remember, via: session.via })}, ${cleanIp(session.ip)})`.execute(
+    trx,
+  );
+  return { token: `${districtId}.${secret}`, expiresAt };
+}
+
+/** How long the sign-in link at the end of an email works (once). */
+export const EMAIL_LINK_TTL_MS = 7 * 24 * 60 * 60_000;
+
+const LINK =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+export interface EmailLink {
+  readonly districtId: string;
+  readonly messageId: string;
+  readonly language: string;
+  readonly address: FamilyAddress;
+}
+
+/**
+ * The email behind a sign-in link (`<message id>/<portal token>`), if the link is still good:
+ * sent by email under 7 days ago, not used, and its guardian may still use the portal for the
+ * child it was about. Reading it changes nothing (link scanners fetch every URL in an email).
+ */
+export async function findEmailLink(
+  db: Kysely<DB> | Transaction<DB>,
+  link: string,
+  now = new Date(),
+  lock = false,
+): Promise<EmailLink | undefined> {
+  const match = LINK.exec(link);
+  if (!match?.[1] || !match[2]) return undefined;
+  const { rows } = await sql<{
+    district_id: string;
+    message_id: string;
+    language: string;
+    to_address: string;
+  }>`
+    SELECT m.district_id, m.message_id, m.language, m.to_address FROM messages m
+    WHERE m.message_id = ${match[1]} AND m.portal_token = ${match[2]} AND m.channel = 'email'
+      AND m.category <> 'reply' AND m.portal_link_used_at IS NULL AND m.created_at > ${new Date(now.getTime() - EMAIL_LINK_TTL_MS)}
+      AND m.status IN ('accepted', 'sent', 'delivered')
+      AND EXISTS (SELECT 1 FROM student_contacts sc WHERE sc.district_id = m.district_id AND sc.student_id = m.student_id
+        AND sc.contact_id = m.contact_id AND ${portalLink(sql.ref('sc'))})
+    ${lock ? sql`FOR UPDATE OF m` : sql``}`.execute(db);
+  const row = rows[0];
+  return row
+    ? {
+        districtId: row.district_id,
+        messageId: row.message_id,
+        language: row.language,
+        address: { kind: 'email', address: row.to_address.trim().toLowerCase() },
+      }
+    : undefined;
+}
+
+/**
+ * Signs a family in by the link at the end of an email: the link is spent (it works once) and a
+ * session opens for the email address it was sent to. UNAUTHENTICATED when it is not good.
+ */
+export async function useEmailLink(
+  db: Kysely<DB>,
+  attempt: {
+    readonly link: string;
+    readonly remember: boolean;
+    readonly userAgent?: string | null | undefined;
+    readonly ip?: string | null | undefined;
+  },
+  now = new Date(),
+): Promise<SignInResult & { language: string }> {
+  return db.transaction().execute(async (trx) => {
+    const found = await findEmailLink(trx, attempt.link, now, true);
+    if (!found) {
+      throw new AppError('UNAUTHENTICATED', {
+        message: 'This sign-in link has been used or has expired: ask for a code instead.',
+        userMessageKey: 'signIn.linkExpired',
+      });
+    }
+    await sql`UPDATE messages SET portal_link_used_at = ${now}
+      WHERE district_id = ${found.districtId} AND message_id = ${found.messageId}`.execute(trx);
+    const session = await openFamilySession(trx, {
+      districtId: found.districtId,
+      address: found.address,
+      remember: attempt.remember,
+      language: found.language,
+      userAgent: attempt.userAgent,
+      ip: attempt.ip,
+      via: 'email-link',
+      now,
+    });
+    return { ...session, remember: attempt.remember, language: found.language };
+  });
+}
+
 export interface SignInResult {
   /** The cookie value `<district id>.<token>`; give it to the browser only. */
   readonly token: string;
@@ -308,28 +429,17 @@ export async function verifySignInCode(
     // The code has done its work: staff and the database need not keep it readable.
     await sql`UPDATE messages SET body = ${REDACTED_CODE_BODY}, updated_at = now()
       WHERE district_id = ${attempt.districtId} AND dedupe_key = ${`sign-in:${attempt.codeId}`}`.execute(trx);
-    const secret = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + (attempt.remember ? REMEMBERED_SESSION_MS : SHORT_SESSION_MS));
-    await sql`DELETE FROM family_sessions WHERE expires_at <= ${now}`.execute(trx);
-    await sql`
-      INSERT INTO family_sessions (district_id, session_id, address_kind, address, language, remember, created_at,
-        last_seen_at, expires_at, user_agent)
-      VALUES (${attempt.districtId}, ${sha256(secret)}, ${row.address_kind}, ${row.address}, ${attempt.language ?? null},
-        ${attempt.remember}, ${now}, ${now}, ${expiresAt}, ${attempt.userAgent?.slice(0, 512) ?? null})`.execute(
-      trx,
-    );
-    await sql`
-      INSERT INTO audit_log (district_id, occurred_at, actor_type, actor_id, action, outcome, detail, ip)
-      VALUES (${attempt.districtId}, ${now}, 'guardian', ${row.address}, 'family.sign-in', 'allowed',
-        ${JSON.stringify({ addressKind: row.address_kind, remember: attempt.remember })}, ${cleanIp(attempt.ip)})`.execute(
-      trx,
-    );
-    return {
-      ok: true as const,
-      token: `${attempt.districtId}.${secret}`,
-      expiresAt,
-      guessesLeft: CODE_MAX_GUESSES - guesses,
-    };
+    const session = await openFamilySession(trx, {
+      districtId: attempt.districtId,
+      address: { kind: row.address_kind, address: row.address },
+      remember: attempt.remember,
+      language: attempt.language,
+      userAgent: attempt.userAgent,
+      ip: attempt.ip,
+      via: 'code',
+      now,
+    });
+    return { ok: true as const, ...session, guessesLeft: CODE_MAX_GUESSES - guesses };
   });
   if (!outcome.ok) {
     throw new AppError('UNAUTHENTICATED', {

@@ -43,10 +43,12 @@ import {
 import {
   endFamilySession,
   type FamilyPrincipal,
+  findEmailLink,
   parseFamilyAddress,
   REMEMBERED_SESSION_MS,
   requestSignInCode,
   setSessionLanguage,
+  useEmailLink,
   verifySignInCode,
 } from './family-auth.service.ts';
 import {
@@ -332,7 +334,12 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         const t = translatorFor(request);
         if (request.query.lang) rememberLanguage(reply, t.language, request.protocol === 'https');
         const all = await districts();
-        const notice = request.query.notice === 'signed-out' ? t.t('signedOut') : undefined;
+        const notices: Record<string, FamilyMessageKey> = {
+          'signed-out': 'signedOut',
+          'link-expired': 'signIn.linkExpired',
+        };
+        const noticeKey = notices[request.query.notice ?? ''];
+        const notice = noticeKey ? t.t(noticeKey) : undefined;
         return sendFamilyPage(reply, {
           t,
           title: t.t('signIn.title'),
@@ -460,6 +467,57 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         throw error;
       }
     });
+
+    // The sign-in link at the end of an email. GET only shows a button: mail scanners fetch every
+    // link, and must not spend it. The page is in the language the email was written in.
+    scope.get<{ Params: { messageId: string; token: string } }>(
+      '/family/link/:messageId/:token',
+      { config: { access: 'public' } },
+      async (request, reply) => {
+        const link = `${request.params.messageId}/${request.params.token}`;
+        const found = await findEmailLink(db, link);
+        if (!found) return reply.redirect('/family/sign-in?notice=link-expired', 303);
+        const t = familyTranslator((request.query as { lang?: string }).lang ?? found.language);
+        return sendFamilyPage(reply, {
+          t,
+          title: t.t('link.title'),
+          path: `/family/link/${link}`,
+          main: html`<h1>${t.t('link.title')}</h1>
+            <p>${t.t('link.intro')}</p>
+            <form method="post" action="/family/link/${link}" class="stack">
+              <p class="check"><input type="checkbox" id="remember" name="remember" value="1">
+                <label for="remember">${t.t('signIn.remember')}</label></p>
+              <button type="submit">${t.t('link.continue')}</button>
+            </form>`,
+        });
+      },
+    );
+
+    scope.post<{ Params: { messageId: string; token: string } }>(
+      '/family/link/:messageId/:token',
+      { config: { access: 'public' } },
+      async (request, reply) => {
+        const remember = field(request.body, 'remember') === '1';
+        try {
+          const signedIn = await useEmailLink(db, {
+            link: `${request.params.messageId}/${request.params.token}`,
+            remember,
+            userAgent: request.headers['user-agent'] ?? null,
+            ip: request.ip,
+          });
+          setFamilyCookie(
+            request,
+            reply,
+            signedIn.token,
+            remember ? REMEMBERED_SESSION_MS / 1000 : undefined,
+          );
+          return reply.redirect('/family', 303);
+        } catch (error) {
+          if (!isAppError(error) || error.code !== 'UNAUTHENTICATED') throw error;
+          return reply.redirect('/family/sign-in?notice=link-expired', 303);
+        }
+      },
+    );
 
     scope.post('/family/sign-out', { config: { access: 'public' } }, async (request, reply) => {
       const token = readFamilyToken(request);

@@ -20,6 +20,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { portalLink } from '../family/portal-rights.ts';
 import type { DB } from '../platform/db/types.ts';
 import {
   defineJob,
@@ -29,6 +30,7 @@ import {
   UuidString,
 } from '../platform/jobs/job.ts';
 import { speechLanguageOf } from './content/languages.ts';
+import { renderTemplate } from './content/templates.ts';
 import { recordStatusEvent } from './delivery-status.ts';
 import type { Channel, OutboundMessage, ProviderRegistry, SendOutcome } from './providers/provider.ts';
 
@@ -98,6 +100,8 @@ interface MessageRow {
   attempts: number;
   keypad_prompt: string | null;
   unsubscribe_token: string;
+  /** An email to a guardian who may use the family portal for this child: it ends with a sign-in link. */
+  portal_link: string | null;
   consent: string | null;
   sms_number: string | null;
   email_from: string | null;
@@ -129,6 +133,10 @@ async function loadMessage(
   const { rows } = await sql<MessageRow>`
     SELECT m.district_id, m.message_id, m.contact_id, m.channel, m.category, m.language, m.to_address,
            m.subject, m.body, m.status, m.not_before, m.expires_at, m.attempts, m.keypad_prompt, m.unsubscribe_token,
+           CASE WHEN m.channel = 'email' AND m.category <> 'reply' AND m.student_id IS NOT NULL
+             AND EXISTS (SELECT 1 FROM student_contacts sc WHERE sc.district_id = m.district_id
+               AND sc.student_id = m.student_id AND sc.contact_id = m.contact_id AND ${portalLink(sql.ref('sc'))})
+             THEN m.message_id || '/' || m.portal_token END AS portal_link,
            cc.status AS consent, ms.sms_number, ms.email_from
     FROM messages m
     LEFT JOIN contact_consents cc ON cc.district_id = m.district_id AND cc.contact_id = m.contact_id
@@ -149,7 +157,10 @@ function outbound(message: MessageRow, publicUrl: string, replyDomain: string | 
     from: message.channel === 'email' ? message.email_from : message.sms_number,
     to: message.to_address,
     subject: message.subject,
-    body: message.body,
+    // The sign-in link is added here, as the email leaves: the stored body never holds it.
+    body: message.portal_link
+      ? `${message.body}\n\n${renderTemplate('portal_link', message.language, { link: `${publicUrl}/family/link/${message.portal_link}` }).text}`
+      : message.body,
     statusCallbackUrl: `${publicUrl}/webhooks/twilio/status?${ids}`,
     gatherUrl: `${publicUrl}/webhooks/twilio/voice?${ids}`,
     unsubscribeUrl: `${publicUrl}/unsubscribe/${message.unsubscribe_token}`,

@@ -39,6 +39,10 @@ export const en = {
   'signIn.error.deadCode': 'This code is not right or has expired. Ask for a new code.',
   'signIn.error.ended': 'You were signed out. Please sign in again.',
   'signIn.error.district': 'Choose your school district.',
+  'signIn.linkExpired': 'This link has been used or has expired. We can send you a code instead.',
+  'link.title': 'Open your family page',
+  'link.intro': 'This link from your school opens your family page. It works once.',
+  'link.continue': 'Continue',
   signedOut: 'You are signed out.',
 
   'home.title': 'My children',

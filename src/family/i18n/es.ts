@@ -40,6 +40,10 @@ export const es = {
   'signIn.error.deadCode': 'Este código no es correcto o ya venció. Pida un código nuevo.',
   'signIn.error.ended': 'Su sesión se cerró. Vuelva a entrar, por favor.',
   'signIn.error.district': 'Elija su distrito escolar.',
+  'signIn.linkExpired': 'Este enlace ya se usó o venció. Podemos enviarle un código.',
+  'link.title': 'Abrir su página familiar',
+  'link.intro': 'Este enlace de la escuela abre su página familiar. Sirve una sola vez.',
+  'link.continue': 'Continuar',
   signedOut: 'Usted salió de su cuenta.',
 
   'home.title': 'Mis hijos',

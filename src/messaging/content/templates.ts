@@ -42,6 +42,7 @@ export const TEMPLATE_KEYS = [
   'voice_keypad_prompt',
   'sign_in_code',
   'sms_reply_menu',
+  'portal_link',
 ] as const;
 
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
@@ -49,9 +50,9 @@ export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 /**
  * Templates only Homeroom itself sends, never staff or a playbook: a portal sign-in code (a
  * code staff sent would sign no one in, and would teach families to trust codes from anyone)
- * and the reply menu, which only ends a same-day check-in.
+ * the reply menu, which only ends a same-day check-in, and the portal link an email ends with.
  */
-const SYSTEM_ONLY: readonly TemplateKey[] = ['sign_in_code', 'sms_reply_menu'];
+const SYSTEM_ONLY: readonly TemplateKey[] = ['sign_in_code', 'sms_reply_menu', 'portal_link'];
 /** The templates staff and playbooks may send. */
 export const SENDABLE_TEMPLATE_KEYS = TEMPLATE_KEYS.filter((key) => !SYSTEM_ONLY.includes(key));
 
@@ -73,7 +74,8 @@ export type Catalogue = { readonly [K in TemplateKey]: TemplateText };
  * letter; the keypad prompt is read on a call after a message body, and the reply menu (the
  * same choices as numbers to text back) ends a same-day check-in by text; the weekly digest heads
  * the messages a family's weekly budget held back, sent together once the budget allows; the
- * sign-in code is the family portal's one-time code.
+ * sign-in code is the family portal's one-time code, and the portal link ends an email to a
+ * guardian who may use the portal (added when it is sent, never stored).
  */
 export const TEMPLATE_CHANNELS: { readonly [K in TemplateKey]: readonly Channel[] } = {
   same_day_check_in: ['sms', 'email', 'voice'],
@@ -94,6 +96,7 @@ export const TEMPLATE_CHANNELS: { readonly [K in TemplateKey]: readonly Channel[
   voice_keypad_prompt: ['voice'],
   sign_in_code: ['sms', 'email', 'voice'],
   sms_reply_menu: ['sms'],
+  portal_link: ['email'],
 };
 
 export const CATALOGUES: { readonly [L in LanguageCode]: Catalogue } = {

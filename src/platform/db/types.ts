@@ -308,6 +308,8 @@ export interface Messages {
   expires_at: Timestamp | null;
   original_body: string | null;
   original_language: string | null;
+  portal_token: Generated<string>;
+  portal_link_used_at: Timestamp | null;
 }
 
 export interface MessagingSettings {

@@ -92,4 +92,7 @@ Thank you for working with us.
   sms_reply_menu: {
     body: 'Reply 1 if {childName} is at school, 2 if {childName} is sick, or 3 if you need help from the school.',
   },
+  portal_link: {
+    body: 'See how your child is doing, tell us about an absence or write to us on your family page (this link works once, for 7 days): {link}',
+  },
 };

@@ -90,4 +90,7 @@ Gracias por trabajar con nosotros.
   sms_reply_menu: {
     body: 'Responda 1 si {childName} está en la escuela, 2 si {childName} está enfermo o enferma, o 3 si necesita ayuda de la escuela.',
   },
+  portal_link: {
+    body: 'Vea cómo le va a su hijo o hija, avísenos de una ausencia o escríbanos en su página familiar (este enlace sirve una sola vez, durante 7 días): {link}',
+  },
 };

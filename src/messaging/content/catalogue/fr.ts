@@ -91,4 +91,7 @@ Merci de travailler avec nous.
   sms_reply_menu: {
     body: "Répondez 1 si {childName} est à l'école, 2 si {childName} est malade, ou 3 si vous avez besoin de l'aide de l'école.",
   },
+  portal_link: {
+    body: 'Voyez comment va votre enfant, signalez-nous une absence ou écrivez-nous sur votre page famille (ce lien fonctionne une seule fois, pendant 7 jours) : {link}',
+  },
 };

@@ -89,4 +89,7 @@ Mèsi paske w ap travay avèk nou.
   sms_reply_menu: {
     body: 'Reponn 1 si {childName} lekòl, 2 si {childName} malad, oswa 3 si w bezwen èd nan men lekòl la.',
   },
+  portal_link: {
+    body: 'Gade kijan pitit ou ap fè, di nou si li pral absan oswa ekri nou sou paj fanmi w (lyen sa a mache yon sèl fwa, pandan 7 jou): {link}',
+  },
 };

@@ -89,4 +89,7 @@ export const ko: Catalogue = {
   sms_reply_menu: {
     body: '{childName} 학생이 학교에 있으면 1, {childName} 학생이 아프면 2, 학교의 도움이 필요하시면 3이라고 답장해 주세요.',
   },
+  portal_link: {
+    body: '가족 페이지에서 자녀의 출석 상황을 확인하고, 결석을 알리거나 학교에 메시지를 보내실 수 있습니다(이 링크는 7일 동안 한 번만 사용할 수 있습니다): {link}',
+  },
 };

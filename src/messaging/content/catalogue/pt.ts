@@ -90,4 +90,7 @@ Obrigado por trabalhar conosco.
   sms_reply_menu: {
     body: 'Responda 1 se {childName} está na escola, 2 se {childName} está doente, ou 3 se precisar de ajuda da escola.',
   },
+  portal_link: {
+    body: 'Veja como seu filho ou filha está, avise-nos sobre uma falta ou escreva para nós na sua página da família (este link funciona uma vez, por 7 dias): {link}',
+  },
 };

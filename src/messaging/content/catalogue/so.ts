@@ -92,4 +92,7 @@ Waad ku mahadsan tihiin inaad nala shaqaysaan.
   sms_reply_menu: {
     body: 'Ku jawaab 1 haddii ardayga {childName} uu iskuulka joogo, 2 haddii ardayga {childName} uu jiran yahay, ama 3 haddii aad u baahan tahay caawimaad iskuulka.',
   },
+  portal_link: {
+    body: 'Ka eeg sida ilmahaagu u socdo, noogu sheeg maqnaansho ama noo qor boggaaga qoyska (xiriirkani hal mar ayuu shaqeeyaa, muddo 7 maalmood ah): {link}',
+  },
 };

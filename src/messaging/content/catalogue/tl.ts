@@ -92,4 +92,7 @@ Salamat po sa pakikipagtulungan ninyo.
   sms_reply_menu: {
     body: 'Sumagot ng 1 kung nasa paaralan si {childName}, 2 kung may sakit si {childName}, o 3 kung kailangan ninyo ng tulong mula sa paaralan.',
   },
+  portal_link: {
+    body: 'Tingnan kung kumusta ang inyong anak, sabihin sa amin ang isang pagliban, o sumulat sa amin sa pahina ng inyong pamilya (isang beses lang gumagana ang link na ito, sa loob ng 7 araw): {link}',
+  },
 };

@@ -88,4 +88,7 @@ Cảm ơn quý vị đã cùng hợp tác.
   sms_reply_menu: {
     body: 'Trả lời 1 nếu {childName} đang ở trường, 2 nếu {childName} bị bệnh, hoặc 3 nếu quý vị cần trường giúp đỡ.',
   },
+  portal_link: {
+    body: 'Xem tình hình của con quý vị, báo cho chúng tôi về việc vắng mặt hoặc nhắn tin cho chúng tôi trên trang gia đình (đường dẫn này dùng được một lần, trong 7 ngày): {link}',
+  },
 };

@@ -88,4 +88,7 @@ export const zhHans: Catalogue = {
   sms_reply_menu: {
     body: '如果{childName}在学校，请回复1；如果{childName}生病了，请回复2；如果您需要学校的帮助，请回复3。',
   },
+  portal_link: {
+    body: '在您的家庭页面上查看孩子的情况、告诉我们缺勤情况或给我们留言（此链接可使用一次，7天内有效）：{link}',
+  },
 };

@@ -88,4 +88,7 @@ export const zhHant: Catalogue = {
   sms_reply_menu: {
     body: '如果{childName}在學校，請回覆1；如果{childName}生病了，請回覆2；如果您需要學校的協助，請回覆3。',
   },
+  portal_link: {
+    body: '在您的家庭頁面上查看孩子的情況、告訴我們缺勤情況或給我們留言（此連結可使用一次，7天內有效）：{link}',
+  },
 };
