@@ -23,6 +23,7 @@ import type { JobSender } from '../platform/jobs/job.ts';
 import { districtToday } from '../roster/district.repository.ts';
 import { familyChildren } from './family.repository.ts';
 import type { FamilyPrincipal } from './family-auth.service.ts';
+import { portalLink } from './portal-rights.ts';
 
 /** The reasons a family may give (what the attendance record calls them). */
 export const FAMILY_REASONS: readonly MarkReason[] = MARK_REASONS.filter((reason) =>
@@ -360,6 +361,15 @@ export interface FamilyPreferences {
   readonly windowEnd: string | null;
   /** The channels the family agrees to get messages on; the others are opted out. */
   readonly consents: readonly Channel[];
+  /**
+   * Which messages about each child this household gets (two households of one child may split
+   * them): attendance alerts, and everything else. Children left out keep what they had.
+   */
+  readonly routing: readonly {
+    readonly studentId: string;
+    readonly alerts: boolean;
+    readonly other: boolean;
+  }[];
 }
 
 /** The preferences as stored for the first guardian (they are saved for all of them together). */
@@ -384,7 +394,14 @@ export async function loadPreferences(
   );
   const row = rows[0];
   const optedOut = new Set(row?.opted_out ?? []);
+  const routing = await sql<{ student_id: string; alerts: boolean; other: boolean }>`
+    SELECT sc.student_id, bool_or(sc.receives_attendance_messages) AS alerts, bool_or(sc.receives_other_messages) AS other
+    FROM student_contacts sc
+    WHERE sc.district_id = ${principal.districtId} AND sc.contact_id IN (${sql.join(principal.guardians.map((g) => sql`${g.contactId}::uuid`))})
+      AND ${portalLink(sql.ref('sc'))}
+    GROUP BY sc.student_id`.execute(db);
   return {
+    routing: routing.rows.map((r) => ({ studentId: r.student_id, alerts: r.alerts, other: r.other })),
     language: resolveLanguage(row?.preferred_language ?? 'en'),
     channel: (PREFERRED_CHANNELS as readonly string[]).includes(row?.preferred_channel ?? '')
       ? (row?.preferred_channel as FamilyPreferences['channel'])
@@ -424,6 +441,12 @@ export async function savePreferences(
       }>`SELECT channel, status FROM contact_consents
         WHERE district_id = ${principal.districtId} AND contact_id = ${guardian.contactId}`.execute(trx);
       const status = new Map(current.rows.map((row) => [row.channel, row.status]));
+      for (const choice of preferences.routing) {
+        await sql`UPDATE student_contacts SET receives_attendance_messages = ${choice.alerts},
+            receives_other_messages = ${choice.other}
+          WHERE district_id = ${principal.districtId} AND contact_id = ${guardian.contactId}
+            AND student_id = ${choice.studentId} AND ${portalLink(sql.ref('student_contacts'))}`.execute(trx);
+      }
       for (const channel of CONSENT_CHANNELS) {
         const wanted = preferences.consents.includes(channel);
         const was = status.get(channel);
@@ -437,7 +460,7 @@ export async function savePreferences(
       INSERT INTO audit_log (district_id, actor_type, actor_id, action, target_type, target_id, outcome, detail)
       VALUES (${principal.districtId}, 'guardian', ${principal.guardians[0]?.contactId ?? null}, 'family.preferences',
         'contact', ${principal.guardians[0]?.contactId ?? null}, 'allowed',
-        ${JSON.stringify({ language, channel: preferences.channel, consents: preferences.consents })})`.execute(
+        ${JSON.stringify({ language, channel: preferences.channel, consents: preferences.consents, routing: preferences.routing })})`.execute(
       trx,
     );
   });

@@ -286,6 +286,25 @@ describe(`family portal routes (${testEngine()})`, () => {
       { channel: 'email', status: 'opted_out' },
       { channel: 'sms', status: 'granted' },
     ]);
+    // This household keeps the news about the child but leaves the same-day alerts to the other.
+    const split = await app.inject({
+      method: 'POST',
+      url: '/family/settings',
+      headers: { cookie, ...FORM },
+      payload: `${form({ language: 'en', channel: 'sms', 'consent-sms': '1', children: child as string })}&${form({ [`other-${child}`]: '1' })}`,
+    });
+    expect(split.statusCode).toBe(303);
+    const routing = await sql<{ receives_attendance_messages: boolean; receives_other_messages: boolean }>`
+      SELECT receives_attendance_messages, receives_other_messages FROM student_contacts
+      WHERE contact_id = ${guardian.contactId} AND student_id = ${child}`.execute(database.db);
+    expect(routing.rows).toEqual([{ receives_attendance_messages: false, receives_other_messages: true }]);
+    const page = await app.inject({
+      method: 'GET',
+      url: '/family/settings',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(page.body).toMatch(new RegExp(`id="alerts-${child}" name="alerts-${child}" value="1">`));
+    expect(page.body).toMatch(new RegExp(`id="other-${child}" name="other-${child}" value="1" checked>`));
     const half = await save({ language: 'en', channel: 'sms', windowStart: '17:00' });
     expect(half.statusCode).toBe(400);
     expect(half.body).toContain('Give both times, or neither.');

@@ -954,6 +954,8 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         const language = form?.language ?? saved.language;
         const channel = form?.channel ?? saved.channel;
         const consents = form ? CONSENT_CHANNELS.filter((c) => form[`consent-${c}`] === '1') : saved.consents;
+        const children = await familyChildren(db, request.family);
+        const routing = form ? routingOf(form) : saved.routing;
         return html`<h1>${t.t('settings.title')}</h1>
         ${errorBox(error)}
         <form method="post" action="/family/settings" class="stack" novalidate>
@@ -986,6 +988,24 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
               <label for="consent-${c}">${t.t(`settings.consent.${c}` as FamilyMessageKey)}</label></p>`,
             )}
           </fieldset>
+          ${
+            children.length > 0
+              ? html`<fieldset><legend>${t.t('settings.routing')}</legend>
+            <p class="hint">${t.t('settings.routingHint')}</p>
+            ${children.map((child) => {
+              const route = routing.find((r) => r.studentId === child.studentId) ?? {
+                alerts: true,
+                other: true,
+              };
+              return html`<input type="hidden" name="children" value="${child.studentId}">
+              <p class="check"><input type="checkbox" id="alerts-${child.studentId}" name="alerts-${child.studentId}" value="1"${route.alerts ? html` checked` : ''}>
+              <label for="alerts-${child.studentId}">${t.t('settings.routing.alerts', { name: child.name })}</label></p>
+              <p class="check"><input type="checkbox" id="other-${child.studentId}" name="other-${child.studentId}" value="1"${route.other ? html` checked` : ''}>
+              <label for="other-${child.studentId}">${t.t('settings.routing.other', { name: child.name })}</label></p>`;
+            })}
+          </fieldset>`
+              : ''
+          }
           <button type="submit">${t.t('settings.save')}</button>
         </form>`;
       },
@@ -997,6 +1017,7 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           windowStart: field(form, 'windowStart') || null,
           windowEnd: field(form, 'windowEnd') || null,
           consents: CONSENT_CHANNELS.filter((c) => form[`consent-${c}`] === '1'),
+          routing: routingOf(form),
         });
         // The portal follows the language just chosen, now and on this device.
         await setSessionLanguage(db, request.family, language);
@@ -1005,6 +1026,19 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
       },
     });
   });
+}
+
+/** The per-child choices of the settings form (each child listed in a hidden `children` field). */
+function routingOf(form: Form): { studentId: string; alerts: boolean; other: boolean }[] {
+  const listed = (form as Record<string, string | string[] | undefined>).children;
+  const ids = (Array.isArray(listed) ? listed : listed ? [listed] : []).filter((id) =>
+    /^[0-9a-f-]{36}$/.test(id),
+  );
+  return ids.map((studentId) => ({
+    studentId,
+    alerts: form[`alerts-${studentId}`] === '1',
+    other: form[`other-${studentId}`] === '1',
+  }));
 }
 
 /** Without a job queue nothing can be sent: the sign-in answers 503 rather than pretend. */

@@ -173,6 +173,11 @@ export const ar = {
   'settings.consent.voice': 'المكالمات الهاتفية',
   'settings.consent.email': 'رسائل البريد الإلكتروني',
   'settings.consentHint': 'أزيلوا العلامة لإيقاف هذا النوع من الرسائل. يمكنكم إعادة تفعيله من هنا في أي وقت.',
+  'settings.routing': 'الرسائل الخاصة بكل طفل',
+  'settings.routingHint':
+    'إذا كان بيت آخر يتلقى أيضًا رسائل عن أحد الأطفال، يمكنكم اختيار الرسائل التي تصلكم.',
+  'settings.routing.alerts': 'تنبيهات الحضور في اليوم نفسه عن {name}',
+  'settings.routing.other': 'أخبار أخرى عن {name} (ملخصات، أخبار سارة، دعوات)',
   'settings.save': 'حفظ',
   'settings.saved': 'تم حفظ إعداداتكم.',
   'settings.error.quiet': 'حدّدوا الوقتين معًا، أو اتركوهما فارغين.',

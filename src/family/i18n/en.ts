@@ -169,6 +169,11 @@ export const en = {
   'settings.consent.voice': 'Phone calls',
   'settings.consent.email': 'Emails',
   'settings.consentHint': 'Untick to stop that kind of message. You can turn it back on here at any time.',
+  'settings.routing': 'Messages about each child',
+  'settings.routingHint':
+    'If another household also gets messages about a child, you can choose which ones come to you.',
+  'settings.routing.alerts': 'Same-day attendance alerts about {name}',
+  'settings.routing.other': 'Other news about {name} (summaries, good news, invitations)',
   'settings.save': 'Save',
   'settings.saved': 'Your settings were saved.',
   'settings.error.quiet': 'Give both times, or neither.',

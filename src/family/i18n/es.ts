@@ -174,6 +174,11 @@ export const es = {
   'settings.consent.email': 'Correos electrónicos',
   'settings.consentHint':
     'Quite la marca para dejar de recibir ese tipo de mensaje. Puede volver a activarlo aquí cuando quiera.',
+  'settings.routing': 'Mensajes sobre cada hijo',
+  'settings.routingHint':
+    'Si otro hogar también recibe mensajes sobre un niño, usted puede elegir cuáles le llegan a usted.',
+  'settings.routing.alerts': 'Avisos de asistencia del mismo día sobre {name}',
+  'settings.routing.other': 'Otras noticias sobre {name} (resúmenes, buenas noticias, invitaciones)',
   'settings.save': 'Guardar',
   'settings.saved': 'Sus preferencias se guardaron.',
   'settings.error.quiet': 'Indique las dos horas, o ninguna.',
