@@ -44,6 +44,18 @@ export function familyLanguage(request: FastifyRequest, principal?: FamilyPrinci
   return languageFromHeader(request.headers['accept-language'], OFFERED) ?? 'en';
 }
 
+/**
+ * The language this device asked for (chosen on the page, remembered in its cookie, or its
+ * browser's), or undefined when it said nothing: then the guardian's own language decides.
+ */
+export function deviceLanguage(request: FastifyRequest): string | undefined {
+  const query = (request.query as { lang?: unknown } | undefined)?.lang;
+  if (typeof query === 'string' && OFFERED.includes(query)) return query;
+  const cookie = parseCookies(request.headers.cookie).get(LANGUAGE_COOKIE);
+  if (cookie && OFFERED.includes(cookie)) return cookie;
+  return languageFromHeader(request.headers['accept-language'], OFFERED);
+}
+
 export function rememberLanguage(reply: FastifyReply, language: string, secure: boolean): void {
   reply.header(
     'set-cookie',

@@ -421,4 +421,78 @@ describe(`family portal routes (${testEngine()})`, () => {
     });
     expect(page.body).toContain('<link rel="manifest" href="/family/manifest.webmanifest">');
   });
+
+  it('takes a survey answer once, names a score outside 1 to 10, and shows staff the results in scope', async () => {
+    const [child] = await studentIds(30, 1);
+    const guardian = await addGuardian(bench(), { studentId: child as string, language: 'es' });
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const page = await app.inject({
+      method: 'GET',
+      url: `/family/children/${child}/survey`,
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(page.body).toContain('Del 1 al 10, ¿cómo le va a');
+    const answer = form({
+      requestId: crypto.randomUUID(),
+      score: '7',
+      going_well: 'Le gusta su maestra.',
+      hard: 'El autobús llega tarde.',
+    });
+    for (let n = 0; n < 2; n += 1) {
+      const sent = await app.inject({
+        method: 'POST',
+        url: `/family/children/${child}/survey`,
+        headers: { cookie, ...FORM },
+        payload: answer,
+      });
+      expect(sent.statusCode).toBe(303);
+    }
+    const stored = await sql<{
+      score: number;
+      answers: Record<string, string>;
+      language: string;
+      channel: string;
+    }>`
+      SELECT score, answers, language, channel FROM survey_responses WHERE contact_id = ${guardian.contactId}`.execute(
+      database.db,
+    );
+    expect(stored.rows).toEqual([
+      {
+        score: 7,
+        answers: { going_well: 'Le gusta su maestra.', hard: 'El autobús llega tarde.' },
+        language: 'es',
+        channel: 'portal',
+      },
+    ]);
+    for (const [values, message] of [
+      [{ score: '11', help: 'keep me' }, 'Elija un número del 1 al 10.'],
+      [{ score: '', help: '  ' }, 'Elija un número del 1 al 10, o responda una pregunta.'],
+    ] as const) {
+      const refused = await app.inject({
+        method: 'POST',
+        url: `/family/children/${child}/survey`,
+        headers: { cookie, ...FORM },
+        payload: form({ requestId: crypto.randomUUID(), ...values }),
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain(message);
+    }
+    const admin = await signInAs(app, 'admin@riverside.example.org');
+    const results = await app.inject({
+      method: 'GET',
+      url: '/api/surveys/results',
+      headers: { cookie: admin },
+    });
+    expect(results.json()).toMatchObject({ responses: 1, averageScore: 7, byChannel: { portal: 1 } });
+    expect(results.json().comments.map((c: { text: string }) => c.text)).toEqual([
+      'Le gusta su maestra.',
+      'El autobús llega tarde.',
+    ]);
+    // A teacher may not read survey results; a school administrator of another school sees none of these.
+    const teacher = await signInAs(app, 'teacher@riverside.example.org');
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/surveys/results', headers: { cookie: teacher } }))
+        .statusCode,
+    ).toBe(403);
+  });
 });

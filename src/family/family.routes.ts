@@ -52,6 +52,7 @@ import {
   verifySignInCode,
 } from './family-auth.service.ts';
 import {
+  deviceLanguage,
   type FamilySection,
   type FamilyTranslator,
   familyLanguage,
@@ -61,6 +62,7 @@ import {
   sendFamilyPage,
 } from './family-page.ts';
 import type { FamilyMessageKey } from './i18n/en.ts';
+import { recordSurveyResponse } from './survey.service.ts';
 
 const familyCss = readFileSync(new URL('./family.css', import.meta.url), 'utf8');
 /** The app icon: a house with an open door on the portal's blue. */
@@ -443,7 +445,7 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           codeId: values.c,
           code: field(request.body, 'code'),
           remember: values.r,
-          language: t.language,
+          language: deviceLanguage(request),
           userAgent: request.headers['user-agent'] ?? null,
           ip: request.ip,
         });
@@ -626,7 +628,8 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
             <h2 id="year" class="visually-hidden">${t.t('child.trajectory', { name: found.name })}</h2>
             ${plainWords(t, found)}
             ${found.figures ? html`<p class="meta">${t.t('child.rate', { rate: percentOf(t, 1 - found.figures.rate) })}</p>` : ''}
-            <p><a class="button" href="${base}/report">${t.t('child.report')}</a></p>
+            <p class="actions"><a class="button" href="${base}/report">${t.t('child.report')}</a>
+              <a class="button secondary" href="${base}/survey">${t.t('child.survey', { name: found.name })}</a></p>
           </section>
           <section aria-labelledby="calendar">
             <h2 id="calendar">${t.t('child.calendar')}</h2>
@@ -786,6 +789,95 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
             path: `/family/children/${found.studentId}/report`,
             status: 400,
             main: reportForm(t, found, today, form, errorText(t, error)),
+          });
+        }
+      },
+    );
+
+    const surveyForm = (
+      t: FamilyTranslator,
+      found: FamilyChild,
+      values: Form,
+      error?: string,
+    ): SafeHtml => html`<h1>${t.t('survey.title')}</h1>
+      <p>${t.t('survey.intro')}</p>
+      ${errorBox(error)}
+      <form method="post" action="/family/children/${found.studentId}/survey" class="stack" novalidate>
+        ${requestIdField()}
+        <fieldset><legend>${t.t('survey.score', { name: found.name })}</legend>
+          <p class="hint" id="score-hint">${t.t('survey.scoreHint')}</p>
+          <div class="scale">${Array.from({ length: 10 }, (_, index) => String(index + 1)).map(
+            (
+              score,
+            ) => html`<span class="check"><input type="radio" id="score-${score}" name="score" value="${score}" aria-describedby="score-hint"${values.score === score ? html` checked` : ''}>
+            <label for="score-${score}">${t.number(Number(score))}</label></span>`,
+          )}</div>
+        </fieldset>
+        ${(['going_well', 'hard', 'help'] as const).map(
+          (
+            question,
+          ) => html`<label for="${question}">${t.t(`survey.${question}`, { name: found.name })}</label>
+          <textarea id="${question}" name="${question}" rows="3" maxlength="1000" dir="auto">${values[question] ?? ''}</textarea>`,
+        )}
+        <button type="submit">${t.t('survey.send')}</button>
+      </form>`;
+
+    scope.get<{ Params: { studentId: string }; Querystring: { lang?: string } }>(
+      '/family/children/:studentId/survey',
+      { config: { access: 'family' } },
+      async (request, reply) => {
+        const t = await pageTranslator(request, reply);
+        const found = await child(request.family, request.params.studentId);
+        return sendFamilyPage(reply, {
+          t,
+          principal: request.family,
+          current: 'children',
+          title: t.t('survey.title'),
+          path: `/family/children/${found.studentId}/survey`,
+          main: surveyForm(t, found, {}),
+        });
+      },
+    );
+
+    scope.post<{ Params: { studentId: string } }>(
+      '/family/children/:studentId/survey',
+      { config: { access: 'family' } },
+      async (request, reply) => {
+        const t = translatorFor(request, request.family);
+        const found = await child(request.family, request.params.studentId);
+        const form = (request.body ?? {}) as Form;
+        const scoreText = field(form, 'score');
+        try {
+          if (!/^[0-9a-f-]{36}$/.test(field(form, 'requestId')))
+            throw new AppError('INVALID_INPUT', {
+              message: 'The form is out of date: open it again.',
+              userMessageKey: 'error.title',
+            });
+          await recordSurveyResponse(db, {
+            districtId: request.family.districtId,
+            contactId: request.family.guardians[0]?.contactId as string,
+            studentId: found.studentId,
+            channel: 'portal',
+            score: scoreText === '' ? null : Number(scoreText),
+            answers: {
+              going_well: field(form, 'going_well'),
+              hard: field(form, 'hard'),
+              help: field(form, 'help'),
+            },
+            language: t.language,
+            sourceId: `portal:${field(form, 'requestId')}`,
+          });
+          return redirectWithNotice(reply, `/family/children/${found.studentId}`, t.t('survey.sent'));
+        } catch (error) {
+          if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
+          return sendFamilyPage(reply, {
+            t,
+            principal: request.family,
+            current: 'children',
+            title: t.t('survey.title'),
+            path: `/family/children/${found.studentId}/survey`,
+            status: 400,
+            main: surveyForm(t, found, form, errorText(t, error)),
           });
         }
       },

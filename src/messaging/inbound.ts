@@ -6,7 +6,8 @@
  * stop. Everything else — "she is sick", "he is at school", "we need help" — is stored as a
  * suggestion with its evidence for staff to confirm, never applied silently.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { recordSurveyResponse } from '../family/survey.service.ts';
 import type { DB } from '../platform/db/types.ts';
 import type { JobSender } from '../platform/jobs/job.ts';
 import { renderTemplate, type TemplateKey } from './content/templates.ts';
@@ -78,19 +79,71 @@ export const KEYPAD_CHOICES: Readonly<Record<string, ReplyIntent>> = {
   '9': { intent: 'opt_out', evidence: [{ phrase: '9', language: 'keypad', meaning: 'stop these calls' }] },
 };
 
+interface AskedQuestion {
+  readonly template_key: string | null;
+  readonly student_id: string | null;
+}
+
+/** The template of the latest text the school sent this contact in the last 7 days. */
+async function latestQuestion(
+  trx: Transaction<DB>,
+  districtId: string,
+  contactId: string,
+): Promise<AskedQuestion | undefined> {
+  const { rows } = await sql<AskedQuestion>`
+    SELECT template_key, student_id FROM messages
+    WHERE district_id = ${districtId} AND contact_id = ${contactId} AND channel = 'sms' AND category <> 'reply'
+      AND status IN ('sending', 'uncertain', 'accepted', 'sent', 'delivered') AND created_at > now() - interval '7 days'
+    ORDER BY created_at DESC LIMIT 1`.execute(trx);
+  return rows[0];
+}
+
+/** A whole reply that is a number from 1 to 10, in Western or Arabic-Indic digits. */
+function scoreOf(body: string): number | undefined {
+  const digits = body
+    .trim()
+    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/[.!]$/, '');
+  return /^(10|[1-9])$/.test(digits) ? Number(digits) : undefined;
+}
+
 /**
- * A texted digit answers the reply menu of a same-day check-in (sms_reply_menu): 1, 2 and 3 mean
- * what they mean on a call. Opting out by text stays a keyword (STOP), never a digit.
+ * What a reply means given what the school asked last. After a survey invitation a number from 1
+ * to 10 is the score. After a same-day check-in (whose text ends with sms_reply_menu) 1, 2 and
+ * 3 mean what they mean on a call. Opting out by text stays a keyword (STOP), never a digit.
  */
-function menuChoice(read: ReplyIntent): ReplyIntent {
-  if (read.intent !== 'menu_choice' || read.choice === undefined || ![1, 2, 3].includes(read.choice))
-    return read;
-  const meaning = KEYPAD_CHOICES[String(read.choice)] as ReplyIntent;
-  return {
-    ...meaning,
-    choice: read.choice,
-    evidence: meaning.evidence.map((item) => ({ ...item, language: 'menu' })),
-  };
+function inContext(read: ReplyIntent, body: string, asked: AskedQuestion | undefined): ReplyIntent {
+  const about = asked?.student_id ? { studentId: asked.student_id } : {};
+  if (
+    asked?.template_key === 'survey_invitation' &&
+    (read.intent === 'menu_choice' || read.intent === 'unknown')
+  ) {
+    const score = scoreOf(body);
+    if (score !== undefined) {
+      return {
+        intent: 'survey_score',
+        score,
+        ...about,
+        evidence: [{ phrase: body.trim(), language: 'und', meaning: `a score of ${score} out of 10` }],
+      };
+    }
+  }
+  if (
+    asked?.template_key === 'same_day_check_in' &&
+    read.intent === 'menu_choice' &&
+    read.choice !== undefined &&
+    [1, 2, 3].includes(read.choice)
+  ) {
+    const meaning = KEYPAD_CHOICES[String(read.choice)] as ReplyIntent;
+    return {
+      ...meaning,
+      choice: read.choice,
+      ...about,
+      evidence: meaning.evidence.map((item) => ({ ...item, language: 'menu' })),
+    };
+  }
+  return read;
 }
 
 function keypadIntent(digits: string): ReplyIntent {
@@ -123,8 +176,7 @@ export async function receiveReply(
       reply: null,
     };
   }
-  const intent =
-    reply.channel === 'voice' ? keypadIntent(reply.body) : menuChoice(recogniseReply(reply.body));
+  const read = reply.channel === 'voice' ? keypadIntent(reply.body) : recogniseReply(reply.body);
   return db.transaction().execute(async (trx) => {
     const contacts =
       options.sender?.contacts ??
@@ -136,12 +188,19 @@ export async function receiveReply(
           ORDER BY p.is_primary DESC, c.contact_id`.execute(trx)
       ).rows;
     const contact = contacts[0];
+    // A number means what the school's latest text asked: a score for a survey invitation, a
+    // menu choice after a same-day check-in, and nothing in particular otherwise.
+    const asked =
+      contact && reply.channel === 'sms'
+        ? await latestQuestion(trx, district.district_id, contact.contact_id)
+        : undefined;
+    const intent = inContext(read, reply.body, asked);
     const inserted = await sql<{ inbound_id: string }>`
       INSERT INTO inbound_messages (district_id, provider, provider_message_id, channel, from_address, to_address,
         body, contact_id, intent, handled_at)
       VALUES (${district.district_id}, ${reply.provider}, ${reply.providerMessageId}, ${reply.channel}, ${reply.from},
         ${reply.to}, ${reply.body}, ${contact?.contact_id ?? null}, ${JSON.stringify(intent)},
-        ${intent.intent === 'opt_out' || intent.intent === 'opt_in' || intent.intent === 'help_keyword' ? sql`now()` : null})
+        ${['opt_out', 'opt_in', 'help_keyword', 'survey_score'].includes(intent.intent) ? sql`now()` : null})
       ON CONFLICT (district_id, provider, provider_message_id) DO NOTHING
       RETURNING inbound_id`.execute(trx);
     const row = inserted.rows[0];
@@ -154,6 +213,18 @@ export async function receiveReply(
         intent: intent.intent,
         reply: null,
       };
+    }
+    if (intent.intent === 'survey_score' && contact) {
+      await recordSurveyResponse(trx, {
+        districtId: district.district_id,
+        contactId: contact.contact_id,
+        studentId: intent.studentId ?? null,
+        channel: 'sms',
+        score: intent.score ?? null,
+        answers: {},
+        language: contact.preferred_language,
+        sourceId: `inbound:${row.inbound_id}`,
+      });
     }
     // Every number a family uses is theirs to stop: opt out each contact on this number.
     if (intent.intent === 'opt_out' || intent.intent === 'opt_in') {

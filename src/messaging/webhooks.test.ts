@@ -273,6 +273,7 @@ describe(`replies (${testEngine()})`, () => {
       /\nResponda 1 si .+ está en la escuela, 2 si .+ está enfermo o enferma, o 3 si necesita ayuda de la escuela\.$/,
     );
     bench.queue.take();
+    for (const planned of sent.json().messages as { messageId: string }[]) await bench.run(planned.messageId);
 
     await reply(spanish.phone, '2');
     await reply(spanish.phone, '٣');
@@ -299,6 +300,49 @@ describe(`replies (${testEngine()})`, () => {
       });
       expect(refused.statusCode, template).toBe(400);
     }
+  });
+
+  it('reads a texted number after a survey invitation as the score, and records it for the school', async () => {
+    const guardian = await addGuardian(bench);
+    const cookie = await signInAs(bench.app, 'admin@riverside.example.org');
+    const sent = await bench.app.inject({
+      method: 'POST',
+      url: `/api/students/${guardian.studentId}/messages`,
+      headers: { cookie },
+      payload: { template: 'survey_invitation', category: 'general', contactIds: [guardian.contactId] },
+    });
+    expect(sent.statusCode).toBe(201);
+    for (const planned of sent.json().messages as { messageId: string }[]) await bench.run(planned.messageId);
+    bench.queue.take();
+    // "2" here is a score, not "my child is sick": the school asked for a number from 1 to 10.
+    await reply(guardian.phone, '10', 'SMsurvey0001');
+    await reply(guardian.phone, '10', 'SMsurvey0001');
+    const { rows } = await sql<{
+      intent: { intent: string; score?: number; studentId?: string };
+      handled: boolean;
+    }>`
+      SELECT intent, handled_at IS NOT NULL AS handled FROM inbound_messages
+      WHERE district_id = ${bench.districtId} AND contact_id = ${guardian.contactId}`.execute(db());
+    expect(rows).toEqual([
+      {
+        intent: expect.objectContaining({ intent: 'survey_score', score: 10, studentId: guardian.studentId }),
+        handled: true,
+      },
+    ]);
+    const responses = await sql<{ score: number; channel: string; student_id: string }>`
+      SELECT score, channel, student_id FROM survey_responses WHERE contact_id = ${guardian.contactId}`.execute(
+      db(),
+    );
+    expect(responses.rows).toEqual([{ score: 10, channel: 'sms', student_id: guardian.studentId }]);
+    const results = await bench.app.inject({
+      method: 'GET',
+      url: '/api/surveys/results',
+      headers: { cookie },
+    });
+    expect(results.statusCode).toBe(200);
+    expect(results.json().responses).toBeGreaterThanOrEqual(1);
+    expect(results.json().distribution[9]).toBeGreaterThanOrEqual(1);
+    expect(results.json().byChannel.sms).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps a reply from a number nobody has on file, without inventing a contact', async () => {

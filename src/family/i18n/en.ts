@@ -154,6 +154,20 @@ export const en = {
   'help.send': 'Ask for help',
   'help.sent': 'Thank you. Someone from the school will contact you soon.',
 
+  'child.survey': 'Tell us how school is going for {name}',
+  'survey.title': 'How is school going?',
+  'survey.intro':
+    'Your answers help the school team understand what works for your family. Every question is optional.',
+  'survey.score': 'From 1 to 10, how is school going for {name}?',
+  'survey.scoreHint': '1 means very badly, 10 means very well.',
+  'survey.going_well': 'What is going well?',
+  'survey.hard': 'What makes it hard for {name} to get to school?',
+  'survey.help': 'What could the school do to help?',
+  'survey.send': 'Send my answers',
+  'survey.sent': 'Thank you for telling us.',
+  'survey.error.score': 'Choose a number from 1 to 10.',
+  'survey.error.empty': 'Choose a number from 1 to 10, or answer a question.',
+
   'settings.title': 'Settings',
   'settings.language': 'Language for messages and this site',
   'settings.channel': 'How should the school reach you first?',

@@ -158,6 +158,20 @@ export const es = {
   'help.send': 'Pedir ayuda',
   'help.sent': 'Gracias. Alguien de la escuela se comunicará con usted pronto.',
 
+  'child.survey': 'Cuéntenos cómo le va a {name} en la escuela',
+  'survey.title': '¿Cómo va la escuela?',
+  'survey.intro':
+    'Sus respuestas ayudan al equipo de la escuela a entender qué funciona para su familia. Todas las preguntas son opcionales.',
+  'survey.score': 'Del 1 al 10, ¿cómo le va a {name} en la escuela?',
+  'survey.scoreHint': '1 quiere decir muy mal, 10 quiere decir muy bien.',
+  'survey.going_well': '¿Qué está yendo bien?',
+  'survey.hard': '¿Qué le hace difícil a {name} llegar a la escuela?',
+  'survey.help': '¿Qué podría hacer la escuela para ayudar?',
+  'survey.send': 'Enviar mis respuestas',
+  'survey.sent': 'Gracias por contarnos.',
+  'survey.error.score': 'Elija un número del 1 al 10.',
+  'survey.error.empty': 'Elija un número del 1 al 10, o responda una pregunta.',
+
   'settings.title': 'Preferencias',
   'settings.language': 'Idioma de los mensajes y de este sitio',
   'settings.channel': '¿Cómo prefiere que la escuela se comunique con usted?',

@@ -58,6 +58,7 @@ export type ReplyIntentKind =
   | 'absence_reason'
   | 'help_request'
   | 'menu_choice'
+  | 'survey_score'
   | 'unknown';
 
 /** One phrase that matched: as written in the phrase table, its language, and what it means. */
@@ -73,8 +74,12 @@ export interface ReplyIntent {
   readonly barrier?: Barrier;
   /** The sentence, as the family wrote it, that names the barrier (at most 200 characters). */
   readonly reasonExcerpt?: string;
-  /** The menu option chosen, for menu_choice. */
+  /** The menu option chosen, for menu_choice (and the menu choices of a same-day check-in). */
   readonly choice?: number;
+  /** The 1–10 answer to a survey invitation, for survey_score. */
+  readonly score?: number;
+  /** The student the reply is about, when the message it answers named one. */
+  readonly studentId?: string;
   readonly evidence: IntentEvidence[];
   readonly language?: string;
 }

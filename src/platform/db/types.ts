@@ -575,6 +575,19 @@ export interface Students {
   updated_at: GeneratedTimestamp;
 }
 
+export interface SurveyResponses {
+  district_id: string;
+  response_id: Generated<string>;
+  contact_id: string;
+  student_id: string | null;
+  channel: string;
+  score: number | null;
+  answers: Generated<Json>;
+  language: string;
+  source_id: string;
+  submitted_at: GeneratedTimestamp;
+}
+
 export interface Tasks {
   district_id: string;
   task_id: Generated<string>;
@@ -634,5 +647,6 @@ export interface DB {
   student_contacts: StudentContacts;
   student_school_attendance: StudentSchoolAttendance;
   students: Students;
+  survey_responses: SurveyResponses;
   tasks: Tasks;
 }

@@ -13,6 +13,7 @@ import * as attendanceTaking from './2026-11-23T1800_attendance-taking.ts';
 import * as playbooks from './2026-11-23T1900_playbooks.ts';
 import * as familyPortal from './2026-11-23T2000_family-portal.ts';
 import * as portalLinks from './2026-11-23T2100_portal-links.ts';
+import * as surveyResponses from './2026-11-23T2200_survey-responses.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_create-foundation': createFoundation,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1900_playbooks': playbooks,
   '2026-11-23T2000_family-portal': familyPortal,
   '2026-11-23T2100_portal-links': portalLinks,
+  '2026-11-23T2200_survey-responses': surveyResponses,
 };
