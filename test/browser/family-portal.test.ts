@@ -258,6 +258,13 @@ describe('family portal in Chromium', () => {
       ]);
     expect(first).toBeGreaterThan(last as number);
     await checkPage(page, 'child-ar');
+    await page.getByRole('link', { name: `أخبرونا كيف تسير الدراسة مع ${guardian.childName}` }).click();
+    await page.getByLabel('8', { exact: true }).check();
+    await page.getByLabel('ما الذي يمكن أن تفعله المدرسة للمساعدة؟').fill('حافلة أبكر في الصباح');
+    await checkPage(page, 'survey-ar');
+    await page.getByRole('button', { name: 'إرسال إجاباتي' }).click();
+    await page.waitForURL(/notice=/);
+    await expect(page.getByRole('status').textContent()).resolves.toBe('شكرًا لكم على إخبارنا.');
 
     await page.getByRole('link', { name: 'الإعدادات' }).click();
     await page.getByLabel('لغة الرسائل وهذا الموقع').selectOption('es');
