@@ -51,6 +51,37 @@ import { hash32, Random, uuidFor } from './random.ts';
 
 export { DEMO_DISTRICT_ID, DEMO_DISTRICT_SLUG } from './demo-plan.ts';
 
+/** The demo district's attendance policy, for families to read and sign in the portal. */
+const DEMO_POLICY = {
+  en: {
+    title: 'Riverside Unified attendance policy',
+    body: [
+      'Every school day counts. Children who miss 10% of the school year, about 18 days, fall behind in reading and math, whatever the reason.',
+      'If your child will be absent or late, please tell the school the same day: reply to our text, call the office, or use this page. Tell us the reason, so that we can mark the absence correctly and help if we can.',
+      'Absences for illness, medical appointments, a death in the family, religious holidays and family emergencies are excused when a parent tells us. After 5 absences in a row for illness, we may ask for a note from a doctor or the school nurse.',
+      'When a child misses many days, a member of the school team will call you to find out what would help: a bus route, the school nurse, a plan for mornings, or other support. We want to work with you.',
+    ].join('\n\n'),
+  },
+  es: {
+    title: 'Política de asistencia de Riverside Unified',
+    body: [
+      'Cada día de clases cuenta. Los niños que faltan el 10 % del año escolar, unos 18 días, se atrasan en lectura y matemáticas, sea cual sea el motivo.',
+      'Si su hijo o hija va a faltar o llegar tarde, avísele a la escuela el mismo día: responda a nuestro mensaje, llame a la oficina o use esta página. Díganos el motivo, para anotar bien la ausencia y ayudarle si podemos.',
+      'Las ausencias por enfermedad, citas médicas, una muerte en la familia, días festivos religiosos y emergencias familiares son justificadas cuando un padre o madre nos avisa. Después de 5 ausencias seguidas por enfermedad, podemos pedir una nota del médico o de la enfermera escolar.',
+      'Cuando un niño falta muchos días, alguien del equipo de la escuela le llamará para saber qué le ayudaría: una ruta de autobús, la enfermera escolar, un plan para las mañanas u otro apoyo. Queremos trabajar con usted.',
+    ].join('\n\n'),
+  },
+  ar: {
+    title: 'سياسة الحضور في منطقة ريفرسايد التعليمية',
+    body: [
+      'كل يوم دراسي مهم. الأطفال الذين يغيبون 10% من العام الدراسي، أي نحو 18 يومًا، يتأخرون في القراءة والرياضيات مهما كان السبب.',
+      'إذا كان طفلكم سيغيب أو سيتأخر، فيُرجى إبلاغ المدرسة في اليوم نفسه: ردّوا على رسالتنا، أو اتصلوا بالمكتب، أو استخدموا هذه الصفحة. أخبرونا بالسبب حتى نسجّل الغياب بشكل صحيح ونساعدكم إن استطعنا.',
+      'يُعدّ الغياب بسبب المرض أو المواعيد الطبية أو وفاة في العائلة أو الأعياد الدينية أو الطوارئ العائلية غيابًا بعذر عندما يبلغنا أحد الوالدين. وبعد 5 أيام غياب متتالية بسبب المرض، قد نطلب تقريرًا من الطبيب أو من ممرضة المدرسة.',
+      'عندما يغيب طفل أيامًا كثيرة، سيتصل بكم أحد أفراد فريق المدرسة لمعرفة ما قد يساعد: خط حافلة، أو ممرضة المدرسة، أو خطة للصباح، أو دعم آخر. نريد أن نعمل معكم.',
+    ].join('\n\n'),
+  },
+} as const;
+
 /** The password of every demo staff account. The demo is for trying Homeroom, never for real data. */
 export const DEMO_PASSWORD = 'homeroom-demo';
 export const DEMO_SOURCE_SYSTEM = 'riverside-sis';
@@ -59,6 +90,7 @@ export const DEMO_SOURCE_SYSTEM = 'riverside-sis';
 const STRUCTURE_TABLES = [
   'districts',
   'messaging_settings',
+  'attendance_policies',
   'school_years',
   'sessions',
   'schools',
@@ -220,6 +252,16 @@ function* generateStructure(plan: DistrictPlan, options: DemoOptions): Generator
         district_id: d,
         sms_number: DEMO_SMS_NUMBER,
         email_from: `${DEMO_DISTRICT_NAME} Attendance <attendance@${DEMO_EMAIL_DOMAIN}>`,
+      },
+    ],
+    attendance_policies: [
+      {
+        district_id: d,
+        version: 1,
+        title: DEMO_POLICY.en.title,
+        body: DEMO_POLICY.en.body,
+        // Rows reach the database as one JSON document (json_populate_recordset): the object itself.
+        translations: { es: DEMO_POLICY.es, ar: DEMO_POLICY.ar } as never,
       },
     ],
     school_years: [

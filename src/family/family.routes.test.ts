@@ -495,4 +495,90 @@ describe(`family portal routes (${testEngine()})`, () => {
         .statusCode,
     ).toBe(403);
   });
+
+  it('shows the attendance policy in the family language, takes one electronic signature, and counts it for staff', async () => {
+    const [child] = await studentIds(31, 1);
+    const guardian = await addGuardian(bench(), { studentId: child as string, language: 'ar' });
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const home = await app.inject({
+      method: 'GET',
+      url: '/family',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(home.body).toContain('يُرجى قراءة سياسة الحضور والتوقيع عليها');
+    const page = await app.inject({
+      method: 'GET',
+      url: '/family/policy',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(page.body).toContain('سياسة الحضور في منطقة ريفرسايد التعليمية');
+    const sign = (values: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/family/policy',
+        headers: { cookie, ...FORM },
+        payload: form(values),
+      });
+    const base = { version: '1', contactId: guardian.contactId };
+    const unticked = await sign({ ...base, signedName: 'Amina Hassan' });
+    expect(unticked.statusCode).toBe(400);
+    expect(unticked.body).toContain('ضعوا علامة في المربع');
+    expect(unticked.body).toContain('value="Amina Hassan"');
+    expect((await sign({ ...base, agree: '1', signedName: ' ' })).statusCode).toBe(400);
+    const stale = await sign({ ...base, version: '0', agree: '1', signedName: 'Amina Hassan' });
+    expect(stale.statusCode).toBe(400);
+    expect(stale.body).toContain('تغيّرت السياسة');
+    for (let n = 0; n < 2; n += 1)
+      expect((await sign({ ...base, agree: '1', signedName: ' Amina   Hassan ' })).statusCode).toBe(303);
+    const { rows } = await sql<{ signed_name: string; language: string; text_sha256: string }>`
+      SELECT signed_name, language, text_sha256 FROM policy_acknowledgements WHERE contact_id = ${guardian.contactId}`.execute(
+      database.db,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ signed_name: 'Amina Hassan', language: 'ar' });
+    expect(rows[0]?.text_sha256).toMatch(/^[0-9a-f]{64}$/);
+    const after = await app.inject({
+      method: 'GET',
+      url: '/family/policy',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(after.body).toContain('وقّع عليها Amina Hassan');
+    expect(after.body).not.toContain('name="signedName"');
+
+    // A new version asks everyone again; the old signature stays.
+    const admin = await signInAs(app, 'admin@riverside.example.org');
+    const published = await app.inject({
+      method: 'POST',
+      url: '/api/policy',
+      headers: { cookie: admin },
+      payload: {
+        title: 'Attendance policy 2027',
+        body: 'Every day counts.',
+        translations: { klingon: { title: 'x', body: 'y' } },
+      },
+    });
+    expect(published.statusCode).toBe(400);
+    expect(published.json().error.message).toContain('klingon is not one');
+    const v2 = await app.inject({
+      method: 'POST',
+      url: '/api/policy',
+      headers: { cookie: admin },
+      payload: { title: 'Attendance policy 2027', body: 'Every day counts.' },
+    });
+    expect(v2.json()).toEqual({ version: 2 });
+    const english = await app.inject({
+      method: 'GET',
+      url: '/family/policy',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(english.body).toContain('Every day counts.');
+    expect(english.body).toContain('هذه السياسة باللغة الإنجليزية');
+    const counts = await app.inject({
+      method: 'GET',
+      url: '/api/policy/signatures',
+      headers: { cookie: admin },
+    });
+    expect(counts.json()).toMatchObject({ version: 2, signed: 0 });
+    expect(counts.json().guardians).toBeGreaterThan(0);
+  });
 });

@@ -62,6 +62,7 @@ import {
   sendFamilyPage,
 } from './family-page.ts';
 import type { FamilyMessageKey } from './i18n/en.ts';
+import { currentPolicy, signaturesOf, signPolicy } from './policy.service.ts';
 import { recordSurveyResponse } from './survey.service.ts';
 
 const familyCss = readFileSync(new URL('./family.css', import.meta.url), 'utf8');
@@ -548,7 +549,11 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         const t = await pageTranslator(request, reply);
         const principal = request.family;
         const children = await familyChildren(db, principal);
+        const policy = await currentPolicy(db, principal.districtId, t.language);
+        const policyUnsigned =
+          policy !== null && (await signaturesOf(db, principal, policy.version)).length === 0;
         const main = html`<h1>${t.t('home.hello', { name: principal.guardians[0]?.firstName ?? '' })}</h1>
+          ${policyUnsigned && policy ? html`<p class="notice"><a href="/family/policy">${t.t('home.policy', { title: policy.title })}</a></p>` : ''}
           ${
             children.length === 0
               ? html`<p class="empty">${t.t('home.none')}</p>`
@@ -947,7 +952,8 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           const { t, notice } = await page.act(request, reply, form);
           return redirectWithNotice(reply, page.path, t.t(notice));
         } catch (error) {
-          if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
+          if (!isAppError(error) || (error.code !== 'INVALID_INPUT' && error.code !== 'CONFLICT'))
+            throw error;
           const t = translatorFor(request, request.family);
           return send(request, reply, t, form, errorText(t, error));
         }
@@ -1034,6 +1040,65 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           note: field(form, 'note'),
         });
         return { t: translatorFor(request, request.family), notice: 'help.sent' };
+      },
+    });
+
+    formPage({
+      path: '/family/policy',
+      current: 'children',
+      title: 'policy.title',
+      render: async (request, t, form, error) => {
+        const policy = await currentPolicy(db, request.family.districtId, t.language);
+        if (!policy) return html`<h1>${t.t('policy.title')}</h1><p class="empty">${t.t('policy.none')}</p>`;
+        const signatures = await signaturesOf(db, request.family, policy.version);
+        const unsigned = request.family.guardians.filter(
+          (g) => !signatures.some((s) => s.contactId === g.contactId),
+        );
+        const values = form ?? {};
+        return html`<h1>${policy.title}</h1>
+          ${policy.translated ? '' : html`<p class="notice">${t.t('policy.translationNote')}</p>`}
+          <div class="policy" lang="${policy.language}" dir="${policy.language === 'ar' ? 'rtl' : 'ltr'}">${policy.body
+            .split(/\n{2,}/)
+            .map((paragraph) => html`<p>${paragraph}</p>`)}</div>
+          ${signatures.map(
+            (signature) =>
+              html`<p class="celebrate">${t.t('policy.signedOn', { name: signature.signedName, date: t.date(signature.signedAt.toISOString().slice(0, 10), 'long') })}</p>`,
+          )}
+          ${
+            unsigned.length > 0
+              ? html`${errorBox(error)}
+          <form method="post" action="/family/policy" class="stack" novalidate>
+            <input type="hidden" name="version" value="${policy.version}">
+            ${
+              unsigned.length > 1
+                ? html`<label for="contactId">${t.t('policy.signer')}</label>
+              <select id="contactId" name="contactId">${unsigned.map(
+                (g) =>
+                  html`<option value="${g.contactId}"${values.contactId === g.contactId ? html` selected` : ''}>${g.firstName} ${g.lastName}</option>`,
+              )}</select>`
+                : html`<input type="hidden" name="contactId" value="${unsigned[0]?.contactId}">`
+            }
+            <p class="check"><input type="checkbox" id="agree" name="agree" value="1"${values.agree === '1' ? html` checked` : ''}>
+              <label for="agree">${t.t('policy.agree')}</label></p>
+            <label for="signedName">${t.t('policy.name')}</label>
+            <input id="signedName" name="signedName" type="text" autocomplete="name" value="${values.signedName ?? ''}" dir="auto">
+            <button type="submit">${t.t('policy.sign')}</button>
+          </form>`
+              : ''
+          }`;
+      },
+      act: async (request, _reply, form) => {
+        const t = translatorFor(request, request.family);
+        await signPolicy(db, request.family, {
+          version: Number(field(form, 'version')),
+          contactId: field(form, 'contactId'),
+          signedName: field(form, 'signedName'),
+          agreed: field(form, 'agree') === '1',
+          language: t.language,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        });
+        return { t, notice: 'policy.signed' };
       },
     });
 

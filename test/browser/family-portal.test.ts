@@ -220,6 +220,17 @@ describe('family portal in Chromium', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
     await expect(page.locator('.child .big').first().textContent()).resolves.toMatch(/ha faltado/);
     await checkPage(page, 'home-es');
+    await page.getByRole('link', { name: /Lea y firme la política de asistencia/ }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Política de asistencia de Riverside Unified',
+    );
+    await page.getByLabel('He leído la política de asistencia.').check();
+    await page.getByLabel('Escriba su nombre completo para firmar').fill('Rosa Martínez');
+    await checkPage(page, 'policy-es');
+    await page.getByRole('button', { name: 'Firmar' }).click();
+    await page.waitForURL(/notice=/);
+    await expect(page.locator('.celebrate').textContent()).resolves.toMatch(/^Firmado por Rosa Martínez el /);
+    await page.getByRole('link', { name: 'Mis hijos' }).click();
     await page.getByRole('link', { name: `Avisar de una ausencia de ${guardian.childName}` }).click();
     await page.getByLabel('Fecha', { exact: true }).fill('2020-01-01');
     await page.getByRole('button', { name: 'Enviar a la escuela' }).click();

@@ -168,6 +168,21 @@ export const en = {
   'survey.error.score': 'Choose a number from 1 to 10.',
   'survey.error.empty': 'Choose a number from 1 to 10, or answer a question.',
 
+  'home.policy': 'Please read and sign the attendance policy: {title}',
+  'policy.title': 'Attendance policy',
+  'policy.none': 'Your school has not published an attendance policy here yet.',
+  'policy.translationNote':
+    'This policy is in English because the school has not translated it yet. Call the school if you would like someone to explain it in your language.',
+  'policy.signer': 'Who is signing?',
+  'policy.agree': 'I have read the attendance policy.',
+  'policy.name': 'Type your full name to sign',
+  'policy.sign': 'Sign',
+  'policy.signed': 'Thank you. You signed the attendance policy.',
+  'policy.signedOn': 'Signed by {name} on {date}.',
+  'policy.error.agree': 'Tick the box to say you have read the policy.',
+  'policy.error.name': 'Type your full name to sign.',
+  'policy.error.changed': 'The policy changed while you were reading it. Please read the new version.',
+
   'settings.title': 'Settings',
   'settings.language': 'Language for messages and this site',
   'settings.channel': 'How should the school reach you first?',

@@ -172,6 +172,21 @@ export const es = {
   'survey.error.score': 'Elija un número del 1 al 10.',
   'survey.error.empty': 'Elija un número del 1 al 10, o responda una pregunta.',
 
+  'home.policy': 'Lea y firme la política de asistencia, por favor: {title}',
+  'policy.title': 'Política de asistencia',
+  'policy.none': 'Su escuela todavía no ha publicado aquí una política de asistencia.',
+  'policy.translationNote':
+    'Esta política está en inglés porque la escuela todavía no la ha traducido. Llame a la escuela si quiere que alguien se la explique en su idioma.',
+  'policy.signer': '¿Quién firma?',
+  'policy.agree': 'He leído la política de asistencia.',
+  'policy.name': 'Escriba su nombre completo para firmar',
+  'policy.sign': 'Firmar',
+  'policy.signed': 'Gracias. Usted firmó la política de asistencia.',
+  'policy.signedOn': 'Firmado por {name} el {date}.',
+  'policy.error.agree': 'Marque la casilla para indicar que leyó la política.',
+  'policy.error.name': 'Escriba su nombre completo para firmar.',
+  'policy.error.changed': 'La política cambió mientras usted la leía. Lea la nueva versión, por favor.',
+
   'settings.title': 'Preferencias',
   'settings.language': 'Idioma de los mensajes y de este sitio',
   'settings.channel': '¿Cómo prefiere que la escuela se comunique con usted?',

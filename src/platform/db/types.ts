@@ -39,6 +39,16 @@ export interface AttendanceMarkHistory {
   changed_at: GeneratedTimestamp;
 }
 
+export interface AttendancePolicies {
+  district_id: string;
+  version: number;
+  title: string;
+  body: string;
+  translations: Generated<Json>;
+  published_at: GeneratedTimestamp;
+  published_by: string | null;
+}
+
 export interface AttendanceRefreshQueue {
   district_id: string;
   student_id: string;
@@ -358,6 +368,18 @@ export interface Playbooks {
   updated_at: GeneratedTimestamp;
 }
 
+export interface PolicyAcknowledgements {
+  district_id: string;
+  version: number;
+  contact_id: string;
+  signed_name: string;
+  language: string;
+  text_sha256: string;
+  signed_at: GeneratedTimestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface SchoolYears {
   district_id: string;
   school_year_id: Generated<string>;
@@ -607,6 +629,7 @@ export interface Tasks {
 export interface DB {
   attendance_events: AttendanceEvents;
   attendance_mark_history: AttendanceMarkHistory;
+  attendance_policies: AttendancePolicies;
   attendance_refresh_queue: AttendanceRefreshQueue;
   audit_log: AuditLog;
   bell_schedules: BellSchedules;
@@ -633,6 +656,7 @@ export interface DB {
   periods: Periods;
   playbook_firings: PlaybookFirings;
   playbooks: Playbooks;
+  policy_acknowledgements: PolicyAcknowledgements;
   school_years: SchoolYears;
   schools: Schools;
   section_enrolments: SectionEnrolments;

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { registerAttendanceRoutes } from '../../attendance/attendance.routes.ts';
 import { registerTakeAttendanceRoutes } from '../../attendance/take-attendance.routes.ts';
 import { registerFamilyRoutes } from '../../family/family.routes.ts';
+import { registerPolicyRoutes } from '../../family/policy.routes.ts';
 import { registerSurveyRoutes } from '../../family/survey.routes.ts';
 import { registerDevOutboxRoutes } from '../../messaging/dev-outbox.routes.ts';
 import { registerEmailInboundRoutes } from '../../messaging/email-inbound.routes.ts';
@@ -204,6 +205,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerStudentPages(app, dependencies);
   registerFamilyRoutes(app, dependencies);
   registerSurveyRoutes(app, dependencies);
+  registerPolicyRoutes(app, dependencies);
   registerDashboardPage(app, dependencies);
   registerOutreachPages(app, dependencies);
   registerSectionPages(app, dependencies);

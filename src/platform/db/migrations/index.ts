@@ -14,6 +14,7 @@ import * as playbooks from './2026-11-23T1900_playbooks.ts';
 import * as familyPortal from './2026-11-23T2000_family-portal.ts';
 import * as portalLinks from './2026-11-23T2100_portal-links.ts';
 import * as surveyResponses from './2026-11-23T2200_survey-responses.ts';
+import * as attendancePolicies from './2026-11-23T2300_attendance-policies.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_create-foundation': createFoundation,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2000_family-portal': familyPortal,
   '2026-11-23T2100_portal-links': portalLinks,
   '2026-11-23T2200_survey-responses': surveyResponses,
+  '2026-11-23T2300_attendance-policies': attendancePolicies,
 };
