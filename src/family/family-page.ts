@@ -18,12 +18,56 @@ import type { FamilyPrincipal } from './family-auth.service.ts';
 import { ar } from './i18n/ar.ts';
 import { en, type FamilyMessageKey } from './i18n/en.ts';
 import { es } from './i18n/es.ts';
+import { fr } from './i18n/fr.ts';
+import { ht } from './i18n/ht.ts';
+import { ko } from './i18n/ko.ts';
+import { pt } from './i18n/pt.ts';
+import { ru } from './i18n/ru.ts';
+import { so } from './i18n/so.ts';
+import { tl } from './i18n/tl.ts';
+import { uk } from './i18n/uk.ts';
+import { vi } from './i18n/vi.ts';
+import { zhHans } from './i18n/zh-Hans.ts';
+import { zhHant } from './i18n/zh-Hant.ts';
 
 export type FamilyTranslator = Translator<FamilyMessageKey>;
 
-/** The portal's own catalogues; every other family language shows the English interface. */
-export const familyTranslator = createTranslators<FamilyMessageKey>({ en, es, ar });
-export const PORTAL_LANGUAGES = ['en', 'es', 'ar'] as const;
+/**
+ * The portal's own catalogues, one for each of the 14 family languages. A language without one
+ * (or a key a catalogue lacks) would show the English text.
+ */
+export const familyTranslator = createTranslators<FamilyMessageKey>({
+  en,
+  es,
+  'zh-Hans': zhHans,
+  'zh-Hant': zhHant,
+  vi,
+  ar,
+  ht,
+  so,
+  pt,
+  ru,
+  tl,
+  ko,
+  fr,
+  uk,
+});
+export const PORTAL_LANGUAGES = [
+  'en',
+  'es',
+  'zh-Hans',
+  'zh-Hant',
+  'vi',
+  'ar',
+  'ht',
+  'so',
+  'pt',
+  'ru',
+  'tl',
+  'ko',
+  'fr',
+  'uk',
+] as const;
 
 /** The language cookie: remembered on the device before and after signing in (a year). */
 export const LANGUAGE_COOKIE = 'homeroom_lang';

@@ -1,19 +1,47 @@
 /**
- * The portal's catalogues: Spanish and Arabic have every English key with exactly the English
- * variables, each plural has the categories of its language's rules, every text renders, and a
- * language without a catalogue falls back to English key by key.
+ * The portal's catalogues: every family language has every English key with exactly the
+ * English variables, each plural has the categories of its language's rules, every text
+ * renders, and a language without a catalogue (or a key a catalogue lacks) falls back to
+ * English.
  */
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
-import { getLanguage } from '../../messaging/content/languages.ts';
+import { getLanguage, LANGUAGES, type LanguageCode } from '../../messaging/content/languages.ts';
 import { type Ast, collectVariables, type VariableKind } from '../../platform/i18n/message-variables.ts';
-import { languageFromHeader } from '../../platform/i18n/translator.ts';
-import { familyTranslator } from '../family-page.ts';
+import { createTranslators, languageFromHeader } from '../../platform/i18n/translator.ts';
+import { familyTranslator, PORTAL_LANGUAGES } from '../family-page.ts';
 import { ar } from './ar.ts';
 import { en, type FamilyMessageKey } from './en.ts';
 import { es } from './es.ts';
+import { fr } from './fr.ts';
+import { ht } from './ht.ts';
+import { ko } from './ko.ts';
+import { pt } from './pt.ts';
+import { ru } from './ru.ts';
+import { so } from './so.ts';
+import { tl } from './tl.ts';
+import { uk } from './uk.ts';
+import { vi } from './vi.ts';
+import { zhHans } from './zh-Hans.ts';
+import { zhHant } from './zh-Hant.ts';
 
-const CATALOGUES = { en, es, ar } as const;
+const CATALOGUES: Readonly<Record<LanguageCode, Readonly<Record<FamilyMessageKey, string>>>> = {
+  en,
+  es,
+  'zh-Hans': zhHans,
+  'zh-Hant': zhHant,
+  vi,
+  ar,
+  ht,
+  so,
+  pt,
+  ru,
+  tl,
+  ko,
+  fr,
+  uk,
+};
+const CODES = LANGUAGES.map((language) => language.code);
 const KEYS = Object.keys(en) as FamilyMessageKey[];
 
 function astOf(source: string, locale: string): Ast {
@@ -48,13 +76,16 @@ const SAMPLE = {
   grade: '3',
   reason: 'x',
   example: '2027-01-15',
+  title: 'Attendance matters',
+  date: 'Tuesday, March 3',
 };
 
 describe('family portal catalogues', () => {
-  it('has every English key, and no other, in Spanish and Arabic, with the same variables', () => {
+  it('has every English key, and no other, in every family language, with the same variables', () => {
+    expect(Object.keys(CATALOGUES).sort()).toEqual([...CODES].sort());
     for (const [code, catalogue] of Object.entries(CATALOGUES)) {
       expect(Object.keys(catalogue).sort(), code).toEqual([...KEYS].sort());
-      const locale = getLanguage(code as 'en').intlLocale;
+      const locale = getLanguage(code as LanguageCode).intlLocale;
       for (const key of KEYS) {
         expect(variablesOf(catalogue[key], locale), `${code} ${key}`).toEqual(variablesOf(en[key], 'en'));
       }
@@ -63,7 +94,7 @@ describe('family portal catalogues', () => {
 
   it("gives every plural the categories of the language's rules that whole numbers reach, and no others", () => {
     for (const [code, catalogue] of Object.entries(CATALOGUES)) {
-      const rules = new Intl.PluralRules(getLanguage(code as 'en').intlLocale);
+      const rules = new Intl.PluralRules(getLanguage(code as LanguageCode).intlLocale);
       const allowed = new Set<string>(rules.resolvedOptions().pluralCategories);
       const needed = new Set<string>(['other']);
       for (let n = 0; n <= 1000; n++) needed.add(rules.select(n));
@@ -78,8 +109,9 @@ describe('family portal catalogues', () => {
   });
 
   it('renders every text in each language, in its own script and direction', () => {
-    for (const code of ['en', 'es', 'ar'] as const) {
+    for (const code of CODES) {
       const t = familyTranslator(code);
+      expect(t.language).toBe(code);
       expect(t.direction).toBe(code === 'ar' ? 'rtl' : 'ltr');
       for (const key of KEYS) expect(t.t(key, SAMPLE), `${code} ${key}`).not.toMatch(/[{}]/);
     }
@@ -90,20 +122,58 @@ describe('family portal catalogues', () => {
     expect(familyTranslator('en').t('child.missed', { name: 'Maria', days: 0 })).toBe(
       'Maria has missed no days of school so far this year.',
     );
+    const missed = (code: LanguageCode, days: number) =>
+      familyTranslator(code).t('child.missed', { name: 'Maria', days });
+    expect([1, 2, 5, 21].map((days) => missed('ru', days))).toEqual([
+      'В этом учебном году ваш ребёнок Maria уже пропустил 1 день занятий.',
+      'В этом учебном году ваш ребёнок Maria уже пропустил 2 дня занятий.',
+      'В этом учебном году ваш ребёнок Maria уже пропустил 5 дней занятий.',
+      'В этом учебном году ваш ребёнок Maria уже пропустил 21 день занятий.',
+    ]);
+    expect(missed('uk', 3)).toBe('Цього навчального року ваша дитина Maria уже пропустила 3 дні занять.');
+    expect(missed('fr', 0)).toBe("Depuis le début de l'année, Maria n'a manqué aucun jour d'école.");
+    expect(missed('fr', 1)).toBe("Depuis le début de l'année, Maria a manqué 1 jour d'école.");
+    expect(missed('pt', 2)).toBe('Até agora, neste ano letivo, Maria faltou 2 dias de aula.');
+    expect(missed('zh-Hans', 0)).toBe('本学年到目前为止，Maria还没有缺过课。');
+    expect(missed('ko', 8)).toBe('올해 지금까지 Maria 학생은 8일 결석했습니다.');
+    expect(missed('tl', 0)).toBe('Ngayong taon ng pag-aaral, hindi pa lumiliban si Maria kahit isang araw.');
   });
 
-  it('shows English for a family language the portal has no catalogue for, and says so', () => {
-    const t = familyTranslator('so');
-    expect(t.language).toBe('so');
-    expect(t.translated).toBe(false);
-    expect(t.t('nav.children')).toBe('My children');
-    expect(familyTranslator('es').translated).toBe(true);
+  it('has its own catalogue for every family language', () => {
+    expect([...PORTAL_LANGUAGES].sort()).toEqual([...CODES].sort());
+    for (const code of CODES) {
+      const t = familyTranslator(code);
+      expect(t.translated, code).toBe(true);
+      if (code !== 'en') expect(t.t('signIn.intro'), code).not.toBe(en['signIn.intro']);
+    }
+  });
+
+  it('shows English for a language without a catalogue, or a key a catalogue lacks, and says so', () => {
+    // A portal with only English and a partial Spanish catalogue.
+    const partial = createTranslators<FamilyMessageKey>({ en, es: { 'nav.children': 'Mis hijos' } });
+    const somali = partial('so');
+    expect(somali.language).toBe('so');
+    expect(somali.translated).toBe(false);
+    expect(somali.t('nav.children')).toBe('My children');
+    expect(somali.t('child.missed', { name: 'Maria', days: 1 })).toBe(
+      'Maria has missed 1 day of school so far this year.',
+    );
+    const spanish = partial('es');
+    expect(spanish.translated).toBe(true);
+    expect(spanish.t('nav.children')).toBe('Mis hijos');
+    expect(spanish.t('nav.help')).toBe('Get help');
+    // A language Homeroom does not write in reads English.
+    const german = familyTranslator('de');
+    expect(german.language).toBe('en');
+    expect(german.t('nav.children')).toBe('My children');
   });
 
   it("picks the browser's language among those offered, by preference", () => {
     expect(languageFromHeader('es-MX,es;q=0.9,en;q=0.5', ['en', 'es', 'ar'])).toBe('es');
     expect(languageFromHeader('de-DE,ar;q=0.8', ['en', 'es', 'ar'])).toBe('ar');
     expect(languageFromHeader('de-DE', ['en', 'es', 'ar'])).toBeUndefined();
+    expect(languageFromHeader('zh-TW,zh;q=0.9,en;q=0.5', PORTAL_LANGUAGES)).toBe('zh-Hant');
+    expect(languageFromHeader('fil-PH,en;q=0.5', PORTAL_LANGUAGES)).toBe('tl');
     expect(languageFromHeader(undefined, ['en'])).toBeUndefined();
   });
 });
