@@ -581,4 +581,81 @@ describe(`family portal routes (${testEngine()})`, () => {
     expect(counts.json()).toMatchObject({ version: 2, signed: 0 });
     expect(counts.json().guardians).toBeGreaterThan(0);
   });
+
+  it('lets staff offer conference times and a family book one, once; the other times are released', async () => {
+    const [child, other] = await studentIds(32, 2);
+    const guardian = await addGuardian(bench(), { studentId: child as string });
+    const stranger = await addGuardian(bench(), { studentId: other as string });
+    const counselor = await signInAs(app, 'admin@riverside.example.org');
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    const offer = (slots: object[]) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/students/${child}/conference-slots`,
+        headers: { cookie: counselor },
+        payload: { slots },
+      });
+    const past = await offer([{ startsAt: inDays(-1), minutes: 20, mode: 'phone' }]);
+    expect(past.statusCode).toBe(400);
+    expect(past.json().error.message).toContain('slots[0] is not');
+    const offered = await offer([
+      { startsAt: inDays(2), minutes: 20, mode: 'in_person', location: 'Room 104' },
+      { startsAt: inDays(3), minutes: 20, mode: 'phone' },
+    ]);
+    expect(offered.statusCode).toBe(201);
+    const [first, second] = offered.json().slots as { slotId: string }[];
+
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const page = await app.inject({
+      method: 'GET',
+      url: `/family/children/${child}`,
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(page.body).toContain('The school would like to meet with you about');
+    expect(page.body).toContain('Room 104');
+    // Another family cannot book this child's times.
+    const strangerCookie = await signInAsFamily(app, database.db, stranger.phone);
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/family/children/${child}/conference`,
+      headers: { cookie: strangerCookie, ...FORM },
+      payload: form({ slotId: first?.slotId as string }),
+    });
+    expect(refused.statusCode).toBe(404);
+
+    const booked = await app.inject({
+      method: 'POST',
+      url: `/family/children/${child}/conference`,
+      headers: { cookie, ...FORM },
+      payload: form({ slotId: second?.slotId as string }),
+    });
+    expect(decodeURIComponent(String(booked.headers.location))).toContain('Your meeting is booked.');
+    const late = await app.inject({
+      method: 'POST',
+      url: `/family/children/${child}/conference`,
+      headers: { cookie, ...FORM },
+      payload: form({ slotId: first?.slotId as string }),
+    });
+    expect(decodeURIComponent(String(late.headers.location))).toContain('That time is no longer available.');
+    const staffView = await app.inject({
+      method: 'GET',
+      url: `/api/students/${child}/conference-slots`,
+      headers: { cookie: counselor },
+    });
+    expect(
+      staffView
+        .json()
+        .slots.map((slot: { status: string; bookedBy: string | null }) => [slot.status, slot.bookedBy]),
+    ).toEqual([
+      ['released', null],
+      ['booked', guardian.contactId],
+    ]);
+    const after = await app.inject({
+      method: 'GET',
+      url: `/family/children/${child}`,
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(after.body).toContain('Your meeting about');
+    expect(after.body).toContain('By phone');
+  });
 });

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import { LANGUAGES } from '../messaging/content/languages.ts';
+import { getLanguage, LANGUAGES, type LanguageCode } from '../messaging/content/languages.ts';
 import { addDays, addMonths } from '../platform/dates.ts';
 import { AppError, isAppError } from '../platform/errors.ts';
 import type { AppDependencies } from '../platform/http/app.ts';
@@ -17,6 +17,7 @@ import { readFamilyToken, setFamilyCookie } from '../platform/http/auth.ts';
 import { html, type SafeHtml } from '../platform/http/html.ts';
 import { trajectoryChart } from '../platform/http/trajectory-chart.ts';
 import { districtToday } from '../roster/district.repository.ts';
+import { bookConferenceSlot, familyConferenceSlots } from './conference.service.ts';
 import {
   type CalendarDay,
   childCalendar,
@@ -614,6 +615,16 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         childCalendar(db, principal.districtId, found.studentId, today, addDays(today, 1), today),
       ]);
       const absentToday = todays[0]?.status === 'absent' || todays[0]?.status === 'excused';
+      const conference = await familyConferenceSlots(db, principal, found.studentId);
+      const when = (at: Date) =>
+        new Intl.DateTimeFormat(getLanguage(t.language as LanguageCode).intlLocale, {
+          weekday: 'long',
+          month: 'long',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: '2-digit',
+          timeZone: found.timeZone,
+        }).format(at);
       const base = `/family/children/${found.studentId}`;
       const previous = addMonths(`${month}-01`, -1).slice(0, 7);
       const next = addMonths(`${month}-01`, 1).slice(0, 7);
@@ -628,6 +639,27 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
               <p><a href="${base}/report">${t.t('child.report')}</a></p>
             </section>`
               : ''
+          }
+          ${
+            conference.booked
+              ? html`<section class="card" aria-labelledby="conference"><h2 id="conference">${t.t('conference.title')}</h2>
+              <p>${t.t('conference.booked', {
+                name: found.name,
+                when: when(conference.booked.startsAt),
+                mode: t.t(`conference.mode.${conference.booked.mode}`),
+                host: conference.booked.hostName,
+              })}${conference.booked.location ? ` · ${conference.booked.location}` : ''}</p></section>`
+              : conference.offered.length > 0
+                ? html`<section class="card alert" aria-labelledby="conference"><h2 id="conference">${t.t('conference.title')}</h2>
+              <p>${t.t('conference.intro', { name: found.name })}</p>
+              <ul class="slots">${conference.offered.map(
+                (slot) => html`<li><form method="post" action="${base}/conference">
+                  <input type="hidden" name="slotId" value="${slot.slotId}">
+                  <p><strong>${when(slot.startsAt)}</strong> · ${t.t(`conference.mode.${slot.mode}`)} · ${slot.hostName}${slot.location ? ` · ${slot.location}` : ''}</p>
+                  <button type="submit">${t.t('conference.book')}<span class="visually-hidden">: ${when(slot.startsAt)}</span></button>
+                </form></li>`,
+              )}</ul></section>`
+                : ''
           }
           <section aria-labelledby="year">
             <h2 id="year" class="visually-hidden">${t.t('child.trajectory', { name: found.name })}</h2>
@@ -700,6 +732,29 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           `/family/children/${request.params.studentId}`,
           t.t('report.sent', { name: result.childName }),
         );
+      },
+    );
+
+    scope.post<{ Params: { studentId: string } }>(
+      '/family/children/:studentId/conference',
+      { config: { access: 'family' } },
+      async (request, reply) => {
+        const t = translatorFor(request, request.family);
+        const found = await child(request.family, request.params.studentId);
+        const slotId = field(request.body, 'slotId');
+        try {
+          if (!/^[0-9a-f-]{36}$/.test(slotId))
+            throw new AppError('CONFLICT', { message: 'No such time.', userMessageKey: 'conference.gone' });
+          await bookConferenceSlot(db, request.family, found.studentId, slotId);
+          return redirectWithNotice(
+            reply,
+            `/family/children/${found.studentId}`,
+            t.t('conference.bookedNotice'),
+          );
+        } catch (error) {
+          if (!isAppError(error) || error.code !== 'CONFLICT') throw error;
+          return redirectWithNotice(reply, `/family/children/${found.studentId}`, t.t('conference.gone'));
+        }
       },
     );
 

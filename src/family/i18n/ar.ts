@@ -186,6 +186,16 @@ export const ar = {
   'policy.error.name': 'اكتبوا اسمكم الكامل للتوقيع.',
   'policy.error.changed': 'تغيّرت السياسة أثناء قراءتكم لها. يُرجى قراءة النسخة الجديدة.',
 
+  'conference.title': 'الاجتماع مع المدرسة',
+  'conference.intro': 'تودّ المدرسة الاجتماع بكم للحديث عن {name}. اختاروا وقتًا يناسبكم.',
+  'conference.mode.in_person': 'حضوريًا',
+  'conference.mode.phone': 'عبر الهاتف',
+  'conference.mode.video': 'عبر مكالمة فيديو',
+  'conference.book': 'حجز هذا الموعد',
+  'conference.booked': 'اجتماعكم بخصوص {name}: {when}، {mode}، مع {host}.',
+  'conference.bookedNotice': 'شكرًا لكم. تم حجز اجتماعكم.',
+  'conference.gone': 'هذا الموعد لم يعد متاحًا. يُرجى اختيار موعد آخر.',
+
   'settings.title': 'الإعدادات',
   'settings.language': 'لغة الرسائل وهذا الموقع',
   'settings.channel': 'كيف تفضّلون أن تتواصل معكم المدرسة أولًا؟',

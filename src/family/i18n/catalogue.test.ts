@@ -78,6 +78,9 @@ const SAMPLE = {
   example: '2027-01-15',
   title: 'Attendance matters',
   date: 'Tuesday, March 3',
+  when: 'Tuesday, March 2 at 3:30 PM',
+  mode: 'by phone',
+  host: 'Ms. Rivera',
 };
 
 describe('family portal catalogues', () => {

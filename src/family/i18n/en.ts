@@ -183,6 +183,17 @@ export const en = {
   'policy.error.name': 'Type your full name to sign.',
   'policy.error.changed': 'The policy changed while you were reading it. Please read the new version.',
 
+  'conference.title': 'Meet with the school',
+  'conference.intro':
+    'The school would like to meet with you about {name}. Choose a time that works for you.',
+  'conference.mode.in_person': 'In person',
+  'conference.mode.phone': 'By phone',
+  'conference.mode.video': 'By video call',
+  'conference.book': 'Book this time',
+  'conference.booked': 'Your meeting about {name}: {when}, {mode}, with {host}.',
+  'conference.bookedNotice': 'Thank you. Your meeting is booked.',
+  'conference.gone': 'That time is no longer available. Please choose another.',
+
   'settings.title': 'Settings',
   'settings.language': 'Language for messages and this site',
   'settings.channel': 'How should the school reach you first?',

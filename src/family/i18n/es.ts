@@ -187,6 +187,17 @@ export const es = {
   'policy.error.name': 'Escriba su nombre completo para firmar.',
   'policy.error.changed': 'La política cambió mientras usted la leía. Lea la nueva versión, por favor.',
 
+  'conference.title': 'Reunirse con la escuela',
+  'conference.intro':
+    'A la escuela le gustaría reunirse con usted para hablar de {name}. Elija una hora que le convenga.',
+  'conference.mode.in_person': 'En persona',
+  'conference.mode.phone': 'Por teléfono',
+  'conference.mode.video': 'Por videollamada',
+  'conference.book': 'Reservar esta hora',
+  'conference.booked': 'Su reunión sobre {name}: {when}, {mode}, con {host}.',
+  'conference.bookedNotice': 'Gracias. Su reunión quedó reservada.',
+  'conference.gone': 'Esa hora ya no está disponible. Elija otra, por favor.',
+
   'settings.title': 'Preferencias',
   'settings.language': 'Idioma de los mensajes y de este sitio',
   'settings.channel': '¿Cómo prefiere que la escuela se comunique con usted?',

@@ -193,6 +193,17 @@ export const fr = {
   'policy.error.name': 'Tapez votre nom complet pour signer.',
   'policy.error.changed': 'Le règlement a changé pendant votre lecture. Merci de lire la nouvelle version.',
 
+  'conference.title': "Rencontrer l'école",
+  'conference.intro':
+    "L'école aimerait vous rencontrer pour parler de {name}. Choisissez un moment qui vous convient.",
+  'conference.mode.in_person': 'En personne',
+  'conference.mode.phone': 'Par téléphone',
+  'conference.mode.video': 'Par appel vidéo',
+  'conference.book': 'Réserver ce créneau',
+  'conference.booked': 'Votre rendez-vous au sujet de {name} : {when}, {mode}, avec {host}.',
+  'conference.bookedNotice': 'Merci. Votre rendez-vous est réservé.',
+  'conference.gone': "Ce créneau n'est plus disponible. Veuillez en choisir un autre.",
+
   'settings.title': 'Paramètres',
   'settings.language': 'Langue des messages et de ce site',
   'settings.channel': "Comment l'école doit-elle vous joindre en priorité ?",

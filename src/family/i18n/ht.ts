@@ -186,6 +186,16 @@ export const ht = {
   'policy.error.name': 'Ekri non konplè ou pou siyen.',
   'policy.error.changed': 'Règleman an chanje pandan w t ap li l. Tanpri li nouvo vèsyon an.',
 
+  'conference.title': 'Rankontre lekòl la',
+  'conference.intro': 'Lekòl la ta renmen rankontre w pou pale sou {name}. Chwazi yon lè ki bon pou ou.',
+  'conference.mode.in_person': 'An pèsòn',
+  'conference.mode.phone': 'Nan telefòn',
+  'conference.mode.video': 'Nan apèl videyo',
+  'conference.book': 'Rezève lè sa a',
+  'conference.booked': 'Randevou ou sou {name}: {when}, {mode}, ak {host}.',
+  'conference.bookedNotice': 'Mèsi. Randevou ou rezève.',
+  'conference.gone': 'Lè sa a pa disponib ankò. Tanpri chwazi yon lòt.',
+
   'settings.title': 'Paramèt',
   'settings.language': 'Lang pou mesaj yo ak sit sa a',
   'settings.channel': 'Ki jan lekòl la ta dwe kontakte w an premye?',

@@ -186,6 +186,16 @@ export const ko = {
   'policy.error.name': '서명하려면 성함을 모두 입력해 주세요.',
   'policy.error.changed': '읽으시는 동안 규정이 바뀌었습니다. 새 버전을 읽어 주세요.',
 
+  'conference.title': '학교와 상담하기',
+  'conference.intro': '학교에서 {name} 학생에 대해 상담하고 싶습니다. 편하신 시간을 선택해 주세요.',
+  'conference.mode.in_person': '직접 방문',
+  'conference.mode.phone': '전화',
+  'conference.mode.video': '화상 통화',
+  'conference.book': '이 시간으로 예약',
+  'conference.booked': '{name} 학생 상담: {when}, {mode}, 담당: {host}.',
+  'conference.bookedNotice': '감사합니다. 상담이 예약되었습니다.',
+  'conference.gone': '그 시간은 더 이상 예약할 수 없습니다. 다른 시간을 선택해 주세요.',
+
   'settings.title': '설정',
   'settings.language': '메시지와 이 사이트의 언어',
   'settings.channel': '학교에서 먼저 어떤 방법으로 연락드릴까요?',

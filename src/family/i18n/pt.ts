@@ -187,6 +187,17 @@ export const pt = {
   'policy.error.name': 'Digite seu nome completo para assinar.',
   'policy.error.changed': 'A política mudou enquanto você lia. Leia a nova versão, por favor.',
 
+  'conference.title': 'Reunir-se com a escola',
+  'conference.intro':
+    'A escola gostaria de se reunir com você para falar sobre {name}. Escolha um horário que seja bom para você.',
+  'conference.mode.in_person': 'Pessoalmente',
+  'conference.mode.phone': 'Por telefone',
+  'conference.mode.video': 'Por videochamada',
+  'conference.book': 'Reservar este horário',
+  'conference.booked': 'Sua reunião sobre {name}: {when}, {mode}, com {host}.',
+  'conference.bookedNotice': 'Obrigado. Sua reunião está marcada.',
+  'conference.gone': 'Esse horário não está mais disponível. Escolha outro, por favor.',
+
   'settings.title': 'Configurações',
   'settings.language': 'Idioma das mensagens e deste site',
   'settings.channel': 'Como a escola deve falar com você primeiro?',

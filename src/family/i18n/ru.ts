@@ -188,6 +188,17 @@ export const ru = {
   'policy.error.name': 'Введите полное имя, чтобы подписать.',
   'policy.error.changed': 'Правила изменились, пока вы их читали. Пожалуйста, прочитайте новую версию.',
 
+  'conference.title': 'Встреча со школой',
+  'conference.intro':
+    'Школа хотела бы встретиться с вами, чтобы поговорить о ребёнке ({name}). Выберите удобное для вас время.',
+  'conference.mode.in_person': 'Лично',
+  'conference.mode.phone': 'По телефону',
+  'conference.mode.video': 'По видеосвязи',
+  'conference.book': 'Выбрать это время',
+  'conference.booked': 'Ваша встреча (ребёнок: {name}): {when}, {mode}, с {host}.',
+  'conference.bookedNotice': 'Спасибо. Ваша встреча назначена.',
+  'conference.gone': 'Это время уже занято. Пожалуйста, выберите другое.',
+
   'settings.title': 'Настройки',
   'settings.language': 'Язык сообщений и этого сайта',
   'settings.channel': 'Как школе лучше связываться с вами в первую очередь?',

@@ -197,6 +197,17 @@ export const so = {
   'policy.error.name': 'Qor magacaaga oo buuxa si aad u saxiixdo.',
   'policy.error.changed': 'Siyaasaddu way is beddeshay intii aad akhrinaysay. Fadlan akhri nuqulka cusub.',
 
+  'conference.title': 'La kulan iskuulka',
+  'conference.intro':
+    'Iskuulku wuxuu jecel yahay inuu kula kulmo si aad uga wada hadashaan {name}. Dooro waqti kugu habboon.',
+  'conference.mode.in_person': 'Fool ka fool',
+  'conference.mode.phone': 'Taleefan',
+  'conference.mode.video': 'Wicitaan muuqaal ah',
+  'conference.book': 'Qabso waqtigan',
+  'conference.booked': 'Kulankaaga ku saabsan {name}: {when}, {mode}, iyo {host}.',
+  'conference.bookedNotice': 'Mahadsanid. Kulankaaga waa la qabsaday.',
+  'conference.gone': 'Waqtigaas lama heli karo hadda. Fadlan dooro mid kale.',
+
   'settings.title': 'Dejinta',
   'settings.language': 'Luqadda fariimaha iyo boggan',
   'settings.channel': 'Sidee ayuu iskuulku marka hore kuula soo xiriiraa?',

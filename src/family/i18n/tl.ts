@@ -196,6 +196,17 @@ export const tl = {
   'policy.error.name': 'I-type ang inyong buong pangalan para pumirma.',
   'policy.error.changed': 'Nagbago ang patakaran habang binabasa ninyo ito. Pakibasa po ang bagong bersyon.',
 
+  'conference.title': 'Makipagkita sa paaralan',
+  'conference.intro':
+    'Nais ng paaralan na makipagkita sa inyo tungkol kay {name}. Pumili ng oras na maginhawa para sa inyo.',
+  'conference.mode.in_person': 'Nang personal',
+  'conference.mode.phone': 'Sa telepono',
+  'conference.mode.video': 'Sa video call',
+  'conference.book': 'I-book ang oras na ito',
+  'conference.booked': 'Ang inyong pulong tungkol kay {name}: {when}, {mode}, kasama si {host}.',
+  'conference.bookedNotice': 'Salamat. Naka-book na ang inyong pulong.',
+  'conference.gone': 'Hindi na available ang oras na iyon. Pumili po ng iba.',
+
   'settings.title': 'Mga setting',
   'settings.language': 'Wika ng mga mensahe at ng site na ito',
   'settings.channel': 'Paano kayo unang kokontakin ng paaralan?',

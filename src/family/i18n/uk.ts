@@ -189,6 +189,17 @@ export const uk = {
   'policy.error.name': "Введіть повне ім'я, щоб підписати.",
   'policy.error.changed': 'Правила змінилися, поки ви їх читали. Будь ласка, прочитайте нову версію.',
 
+  'conference.title': 'Зустріч зі школою',
+  'conference.intro':
+    'Школа хотіла б зустрітися з вами, щоб поговорити про дитину ({name}). Виберіть зручний для вас час.',
+  'conference.mode.in_person': 'Особисто',
+  'conference.mode.phone': 'Телефоном',
+  'conference.mode.video': 'Відеодзвінком',
+  'conference.book': 'Вибрати цей час',
+  'conference.booked': 'Ваша зустріч (дитина: {name}): {when}, {mode}, з {host}.',
+  'conference.bookedNotice': 'Дякуємо. Вашу зустріч призначено.',
+  'conference.gone': 'Цей час уже недоступний. Будь ласка, виберіть інший.',
+
   'settings.title': 'Налаштування',
   'settings.language': 'Мова повідомлень і цього сайту',
   'settings.channel': "Як школі краще зв'язуватися з вами насамперед?",

@@ -187,6 +187,17 @@ export const vi = {
   'policy.error.name': 'Xin nhập họ tên đầy đủ của quý vị để ký.',
   'policy.error.changed': 'Quy định đã thay đổi trong lúc quý vị đang đọc. Xin đọc bản mới.',
 
+  'conference.title': 'Gặp gỡ nhà trường',
+  'conference.intro':
+    'Nhà trường muốn gặp quý vị để nói về {name}. Xin chọn thời gian thuận tiện cho quý vị.',
+  'conference.mode.in_person': 'Gặp trực tiếp',
+  'conference.mode.phone': 'Qua điện thoại',
+  'conference.mode.video': 'Qua cuộc gọi video',
+  'conference.book': 'Đặt giờ này',
+  'conference.booked': 'Buổi gặp của quý vị về {name}: {when}, {mode}, với {host}.',
+  'conference.bookedNotice': 'Cảm ơn quý vị. Buổi gặp đã được đặt.',
+  'conference.gone': 'Giờ đó không còn trống. Xin chọn giờ khác.',
+
   'settings.title': 'Cài đặt',
   'settings.language': 'Ngôn ngữ cho tin nhắn và trang web này',
   'settings.channel': 'Trường nên liên lạc với quý vị trước tiên bằng cách nào?',

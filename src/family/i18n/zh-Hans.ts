@@ -177,6 +177,16 @@ export const zhHans = {
   'policy.error.name': '请输入您的全名以签署。',
   'policy.error.changed': '在您阅读期间，规定有了更新。请阅读新版本。',
 
+  'conference.title': '与学校见面',
+  'conference.intro': '学校希望与您见面，谈谈{name}的情况。请选择一个您方便的时间。',
+  'conference.mode.in_person': '当面',
+  'conference.mode.phone': '电话',
+  'conference.mode.video': '视频通话',
+  'conference.book': '预约这个时间',
+  'conference.booked': '您关于{name}的会面：{when}，{mode}，与{host}。',
+  'conference.bookedNotice': '谢谢。您的会面已预约。',
+  'conference.gone': '这个时间已经没有了。请选择其他时间。',
+
   'settings.title': '设置',
   'settings.language': '消息和本网站使用的语言',
   'settings.channel': '学校应该优先用哪种方式联系您？',

@@ -178,6 +178,16 @@ export const zhHant = {
   'policy.error.name': '請輸入您的全名以簽署。',
   'policy.error.changed': '在您閱讀期間，規定已有更新。請閱讀新版本。',
 
+  'conference.title': '與學校見面',
+  'conference.intro': '學校希望與您見面，談談{name}的情況。請選擇一個您方便的時間。',
+  'conference.mode.in_person': '當面',
+  'conference.mode.phone': '電話',
+  'conference.mode.video': '視訊通話',
+  'conference.book': '預約這個時間',
+  'conference.booked': '您關於{name}的會面：{when}，{mode}，與{host}。',
+  'conference.bookedNotice': '謝謝。您的會面已預約。',
+  'conference.gone': '這個時間已經沒有了。請選擇其他時間。',
+
   'settings.title': '設定',
   'settings.language': '訊息和本網站使用的語言',
   'settings.channel': '學校應該優先用哪種方式聯絡您？',

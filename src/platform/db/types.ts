@@ -105,6 +105,24 @@ export interface CaseloadStudents {
   assigned_on: Generated<string>;
 }
 
+export interface ConferenceSlots {
+  district_id: string;
+  slot_id: Generated<string>;
+  student_id: string;
+  school_id: string | null;
+  host_user_id: string | null;
+  host_name: string;
+  starts_at: Timestamp;
+  minutes: number;
+  mode: string;
+  location: string | null;
+  status: Generated<string>;
+  booked_by: string | null;
+  booked_at: Timestamp | null;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
 export interface ContactConsents {
   district_id: string;
   contact_id: string;
@@ -636,6 +654,7 @@ export interface DB {
   calendar_days: CalendarDays;
   calendars: Calendars;
   caseload_students: CaseloadStudents;
+  conference_slots: ConferenceSlots;
   contact_consents: ContactConsents;
   contact_emails: ContactEmails;
   contact_phones: ContactPhones;

@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAttendanceRoutes } from '../../attendance/attendance.routes.ts';
 import { registerTakeAttendanceRoutes } from '../../attendance/take-attendance.routes.ts';
+import { registerConferenceRoutes } from '../../family/conference.routes.ts';
 import { registerFamilyRoutes } from '../../family/family.routes.ts';
 import { registerPolicyRoutes } from '../../family/policy.routes.ts';
 import { registerSurveyRoutes } from '../../family/survey.routes.ts';
@@ -206,6 +207,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerFamilyRoutes(app, dependencies);
   registerSurveyRoutes(app, dependencies);
   registerPolicyRoutes(app, dependencies);
+  registerConferenceRoutes(app, dependencies);
   registerDashboardPage(app, dependencies);
   registerOutreachPages(app, dependencies);
   registerSectionPages(app, dependencies);
