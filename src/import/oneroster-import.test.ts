@@ -4,11 +4,14 @@
  * row updates, and bad files are refused or reported by file, line, column and reason.
  * Students who leave (missing from a bulk users.csv, or `tobedeleted`) are withdrawn, never
  * deleted, and the mass-withdrawal guard stops a truncated file from withdrawing many.
+ * `tobedeleted` deletes nothing else either: enrolments end, staff are deactivated, guardians
+ * paused, schools and school years kept; attendance and messages stay, and a later roster
+ * restores what it names again.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnvironment, homeroom } from '../../test/support/cli.ts';
 import { createTestDatabase, type TestDatabase, testEngine } from '../../test/support/database.ts';
@@ -759,6 +762,547 @@ describe(`Withdrawals on ${testEngine()}`, () => {
     const kept = await db.selectFrom('students').select('source_id').where('source_id', 'in', two).execute();
     expect(kept).toHaveLength(2);
     expect(await attendanceByStudent(db)).toEqual(attendance);
+  });
+});
+
+/** The demo roster's rows of `file` whose `column` is one of `values`, with their header. */
+function demoRows(
+  file: string,
+  column: string,
+  values: readonly string[],
+): { header: string; rows: string[] } {
+  const [header, ...lines] = readFileSync(join(roster, file), 'utf8').split('\n');
+  // The columns looked up come before any quoted field in these files: splitting on commas is safe.
+  const index = (header as string).split(',').indexOf(column);
+  expect(index).toBeGreaterThanOrEqual(0);
+  const rows = lines.filter((line) => values.includes(line.split(',')[index] as string));
+  expect(rows.length).toBeGreaterThanOrEqual(values.length);
+  return { header: header as string, rows };
+}
+
+/** A row with its status (the second column) set to tobedeleted. */
+const tobedeleted = (row: string) => row.replace(/^([^,]*),active,/, '$1,tobedeleted,');
+
+/**
+ * A OneRoster 1.2 delta folder: the demo's orgs.csv (bulk) unless `files` has its own, and
+ * `files` (name → lines) as delta files.
+ */
+function deltaRoster(name: string, files: Record<string, readonly string[]>): string {
+  const directory = join(scratch, name);
+  mkdirSync(directory);
+  if (!files['orgs.csv']) cpSync(join(roster, 'orgs.csv'), join(directory, 'orgs.csv'));
+  for (const [file, lines] of Object.entries(files))
+    writeFileSync(join(directory, file), `${lines.join('\n')}\n`);
+  const modes = Object.keys(files).map((file) => `file.${file.replace(/\.csv$/, '')},delta`);
+  writeFileSync(
+    join(directory, 'manifest.csv'),
+    [
+      'propertyName,value',
+      'manifest.version,1.0',
+      'oneroster.version,1.2',
+      ...(files['orgs.csv'] ? [] : ['file.orgs,bulk']),
+      ...modes,
+      '',
+    ].join('\n'),
+  );
+  return directory;
+}
+
+/** The rows of a few tables that must outlive any tobedeleted, counted. */
+async function history(db: Kysely<DB>) {
+  const count = async (
+    table: 'attendance_events' | 'messages' | 'inbound_messages' | 'sections' | 'schools',
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    attendance: await count('attendance_events'),
+    messages: await count('messages'),
+    inbound: await count('inbound_messages'),
+    sections: await count('sections'),
+    schools: await count('schools'),
+  };
+}
+
+/** `before` with the class enrolments `which` selects that are open on `asOf` ended then. */
+function classesEndedFrom(
+  before: Enrolments,
+  which: (row: Enrolments['classes'][number]) => boolean,
+  asOf: string,
+): Enrolments {
+  return {
+    spans: before.spans,
+    classes: before.classes.flatMap((row) =>
+      !which(row) || (row.end_date_exclusive !== null && row.end_date_exclusive <= asOf)
+        ? [row]
+        : row.entry_date >= asOf
+          ? []
+          : [{ ...row, end_date_exclusive: asOf }],
+    ),
+  };
+}
+
+describe(`tobedeleted deletes nothing on ${testEngine()}`, () => {
+  const asOf = OPTIONS.asOf;
+  let db: Kysely<DB>;
+  let own: TestDatabase;
+  let districtId: string;
+  let original: Enrolments;
+  let attendance: Record<string, number>;
+
+  beforeAll(async () => {
+    own = await createTestDatabase();
+    db = own.db;
+    const result = await importOneRoster(db, { directory: roster, asOf });
+    districtId = result.districtId;
+    await importAttendanceFile(db, { districtId, path: join(roster, 'attendance.csv'), sourceSystem: 'csv' });
+    original = await enrolments(db);
+    attendance = await attendanceByStudent(db);
+  });
+
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  /** Imports the whole demo roster again: everything a delta ended is back. */
+  async function restoreFromBulkRoster() {
+    const result = await importOneRoster(db, { directory: roster, asOf });
+    expect(result.report.rejectedRows).toBe(0);
+    expect(await enrolments(db)).toEqual(original);
+    expect(await attendanceByStudent(db)).toEqual(attendance);
+    return result;
+  }
+
+  /** A class enrolment (by its sourcedId) of a class with attendance taken for its student. */
+  async function enrolmentWithClassAttendance() {
+    const { rows } = await sql<{ enrolment: string; section: string; section_id: string }>`
+      SELECT se.source_id AS enrolment, c.source_id AS section, c.section_id
+      FROM section_enrolments se
+      JOIN sections c ON c.district_id = se.district_id AND c.section_id = se.section_id
+      WHERE se.end_date_exclusive IS NULL AND EXISTS (SELECT 1 FROM attendance_events a
+        WHERE a.district_id = se.district_id AND a.section_id = se.section_id AND a.student_id = se.student_id)
+      ORDER BY se.source_id LIMIT 1`.execute(db);
+    expect(rows).toHaveLength(1);
+    return rows[0] as { enrolment: string; section: string; section_id: string };
+  }
+
+  const classAttendance = async (sectionId: string) =>
+    Number(
+      (
+        await db
+          .selectFrom('attendance_events')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('section_id', '=', sectionId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it("ends a student's class enrolment marked tobedeleted on the import's date, keeps its attendance, and reopens it from a later roster", async () => {
+    const { enrolment, section_id } = await enrolmentWithClassAttendance();
+    const taken = await classAttendance(section_id);
+    expect(taken).toBeGreaterThan(0);
+    const before = await history(db);
+    const { header, rows } = demoRows('enrollments.csv', 'sourcedId', [enrolment]);
+    const directory = deltaRoster('delta-enrollment', {
+      'enrollments.csv': [header, ...rows.map(tobedeleted)],
+    });
+    const ended = classesEndedFrom(original, (row) => row.source_id === enrolment, asOf);
+    expect(ended).not.toEqual(original);
+    for (let run = 1; run <= 2; run += 1) {
+      const result = await importOneRoster(db, { directory, asOf });
+      expect(result.report.rejectedRows).toBe(0);
+      expect(result.report.counts.section_enrolments).toMatchObject({
+        updated: run === 1 ? 1 : 0,
+        deleted: 0,
+      });
+      expect(await enrolments(db)).toEqual(ended);
+      expect(await history(db)).toEqual(before);
+      expect(await classAttendance(section_id)).toBe(taken);
+    }
+    await restoreFromBulkRoster();
+  });
+
+  it('keeps a class marked tobedeleted with its teachers and attendance, ends its class enrolments, lets no enrollment reopen them, and reopens them from a later roster', async () => {
+    const { section, section_id } = await enrolmentWithClassAttendance();
+    const taken = await classAttendance(section_id);
+    const teachers = await db
+      .selectFrom('section_staff')
+      .selectAll()
+      .where('section_id', '=', section_id)
+      .execute();
+    expect(teachers.length).toBeGreaterThan(0);
+    const before = await history(db);
+    const classes = demoRows('classes.csv', 'sourcedId', [section]);
+    // The same delta still sends one of its students' enrollments as active.
+    const enrollments = demoRows('enrollments.csv', 'classSourcedId', [section]);
+    const active = enrollments.rows.find((row) => row.includes(',student,')) as string;
+    expect(active).toBeDefined();
+    const directory = deltaRoster('delta-class', {
+      'classes.csv': [classes.header, ...classes.rows.map(tobedeleted)],
+      'enrollments.csv': [enrollments.header, active],
+    });
+    const studentsOfClass = new Set(
+      (
+        await db
+          .selectFrom('section_enrolments')
+          .select('source_id')
+          .where('section_id', '=', section_id)
+          .execute()
+      ).map((row) => row.source_id),
+    );
+    const ended = classesEndedFrom(original, (row) => studentsOfClass.has(row.source_id), asOf);
+    expect(ended).not.toEqual(original);
+    for (let run = 1; run <= 2; run += 1) {
+      const result = await importOneRoster(db, { directory, asOf });
+      expect(result.report.counts.section_enrolments).toMatchObject({
+        updated: run === 1 ? studentsOfClass.size : 0,
+        deleted: 0,
+        rejected: 1,
+      });
+      expect(result.report.counts.sections?.deleted ?? 0).toBe(0);
+      const errors = await db
+        .selectFrom('import_errors')
+        .select(['file', 'column', 'reason'])
+        .where('import_run_id', '=', result.report.importRunId)
+        .execute();
+      expect(errors).toEqual([
+        {
+          file: 'enrollments.csv',
+          column: 'classSourcedId',
+          reason: `the class "${section}" is tobedeleted in classes.csv, so nobody is enrolled in it.`,
+        },
+      ]);
+      expect(await enrolments(db)).toEqual(ended);
+      expect(await history(db)).toEqual(before);
+      expect(await classAttendance(section_id)).toBe(taken);
+      expect(
+        await db.selectFrom('section_staff').selectAll().where('section_id', '=', section_id).execute(),
+      ).toEqual(teachers);
+    }
+    await restoreFromBulkRoster();
+  });
+
+  it("removes only the teaching link of a teacher's enrollment marked tobedeleted, and a later roster links them again", async () => {
+    const { section, section_id } = await enrolmentWithClassAttendance();
+    const teaching = demoRows('enrollments.csv', 'classSourcedId', [section]);
+    const row = teaching.rows.find((line) => line.includes(',teacher,')) as string;
+    expect(row).toBeDefined();
+    const teacher = row.split(',')[5] as string;
+    const linksBefore = await db
+      .selectFrom('section_staff')
+      .selectAll()
+      .orderBy('section_id')
+      .orderBy('user_id')
+      .execute();
+    const { user_id } = await db
+      .selectFrom('staff_users')
+      .select('user_id')
+      .where('source_id', '=', teacher)
+      .executeTakeFirstOrThrow();
+    const before = await history(db);
+    const directory = deltaRoster('delta-teaching', {
+      'enrollments.csv': [teaching.header, tobedeleted(row)],
+    });
+    for (let run = 1; run <= 2; run += 1) {
+      const result = await importOneRoster(db, { directory, asOf });
+      expect(result.report.rejectedRows).toBe(0);
+      expect(result.report.counts.section_staff).toMatchObject({ deleted: run === 1 ? 1 : 0 });
+      expect(
+        await db.selectFrom('section_staff').selectAll().orderBy('section_id').orderBy('user_id').execute(),
+      ).toEqual(linksBefore.filter((link) => !(link.section_id === section_id && link.user_id === user_id)));
+      expect(await history(db)).toEqual(before);
+      expect(await enrolments(db)).toEqual(original);
+      const staff = await db
+        .selectFrom('staff_users')
+        .select('is_active')
+        .where('user_id', '=', user_id)
+        .execute();
+      expect(staff).toEqual([{ is_active: true }]);
+    }
+    await restoreFromBulkRoster();
+    expect(
+      await db.selectFrom('section_staff').selectAll().orderBy('section_id').orderBy('user_id').execute(),
+    ).toEqual(linksBefore);
+  });
+
+  it('deactivates a staff member marked tobedeleted, keeps what they recorded, taught and were granted, and a later roster reactivates them', async () => {
+    const { section_id } = await enrolmentWithClassAttendance();
+    const teacher = await db
+      .selectFrom('section_staff as t')
+      .innerJoin('staff_users as u', (join) =>
+        join.onRef('u.district_id', '=', 't.district_id').onRef('u.user_id', '=', 't.user_id'),
+      )
+      .innerJoin('sections as c', (join) =>
+        join.onRef('c.district_id', '=', 't.district_id').onRef('c.section_id', '=', 't.section_id'),
+      )
+      .select(['u.user_id', 'u.source_id', 'c.school_id'])
+      .where('t.section_id', '=', section_id)
+      .executeTakeFirstOrThrow();
+    // What refers to a staff member: attendance they recorded, a role grant, classes they teach.
+    await db
+      .updateTable('attendance_events')
+      .set({ recorded_by: teacher.user_id })
+      .where('section_id', '=', section_id)
+      .execute();
+    await db
+      .insertInto('staff_role_grants')
+      .values({
+        district_id: districtId,
+        user_id: teacher.user_id,
+        role: 'teacher',
+        scope: 'school',
+        school_id: teacher.school_id,
+      })
+      .execute();
+    const recorded = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('attendance_events')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('recorded_by', '=', teacher.user_id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const recordedBefore = await recorded();
+    expect(recordedBefore).toBeGreaterThan(0);
+    const teaches = await db
+      .selectFrom('section_staff')
+      .selectAll()
+      .where('user_id', '=', teacher.user_id)
+      .execute();
+    const before = await history(db);
+    const users = demoRows('users.csv', 'sourcedId', [teacher.source_id as string]);
+    // The role stays active in roles.csv: the user row alone says tobedeleted.
+    const roles = demoRows('roles.csv', 'userSourcedId', [teacher.source_id as string]);
+    const directory = deltaRoster('delta-staff', {
+      'users.csv': [users.header, ...users.rows.map(tobedeleted)],
+      'roles.csv': [roles.header, ...roles.rows],
+    });
+    const state = () =>
+      db
+        .selectFrom('staff_users')
+        .select(['is_active', 'email'])
+        .where('user_id', '=', teacher.user_id)
+        .executeTakeFirstOrThrow();
+    const { email } = await state();
+    for (let run = 1; run <= 2; run += 1) {
+      const result = await importOneRoster(db, { directory, asOf });
+      expect(result.report.rejectedRows).toBe(0);
+      expect(result.report.counts.staff_users).toMatchObject({ updated: run === 1 ? 1 : 0, deleted: 0 });
+      expect(await state()).toEqual({ is_active: false, email });
+      expect(await recorded()).toBe(recordedBefore);
+      expect(
+        await db.selectFrom('section_staff').selectAll().where('user_id', '=', teacher.user_id).execute(),
+      ).toEqual(teaches);
+      const grants = await db
+        .selectFrom('staff_role_grants')
+        .select('role')
+        .where('user_id', '=', teacher.user_id)
+        .execute();
+      expect(grants).toEqual([{ role: 'teacher' }]);
+      expect(await history(db)).toEqual(before);
+      expect(await enrolments(db)).toEqual(original);
+    }
+    const restored = await restoreFromBulkRoster();
+    expect(restored.report.counts.staff_users).toMatchObject({ updated: 1 });
+    expect(await state()).toEqual({ is_active: true, email });
+  });
+
+  it('pauses a guardian marked tobedeleted (no messages, no portal), keeps their conversations, and a later roster turns back on only what the pause turned off', async () => {
+    const guardian = 'guardian-0-0';
+    const contact = await db
+      .selectFrom('contacts')
+      .select('contact_id')
+      .where('source_id', '=', guardian)
+      .executeTakeFirstOrThrow();
+    const contactId = contact.contact_id;
+    const links = () =>
+      db
+        .selectFrom('student_contacts as l')
+        .innerJoin('students as s', (join) =>
+          join.onRef('s.district_id', '=', 'l.district_id').onRef('s.student_id', '=', 'l.student_id'),
+        )
+        .select([
+          's.source_id as student',
+          'l.relationship',
+          'l.receives_attendance_messages as alerts',
+          'l.receives_other_messages as other',
+          'l.may_view_portal as portal',
+        ])
+        .where('l.contact_id', '=', contactId)
+        .orderBy('s.source_id')
+        .execute();
+    const [first, second] = (await links()).map((link) => link.student) as [string, string];
+    expect([first, second]).toEqual(['student-0', 'student-1']);
+    const studentId = async (sourceId: string) =>
+      (
+        await db
+          .selectFrom('students')
+          .select('student_id')
+          .where('source_id', '=', sourceId)
+          .executeTakeFirstOrThrow()
+      ).student_id;
+    // A conversation with this guardian, and a staff member's choice: no portal for the second child.
+    await sql`INSERT INTO messages (district_id, dedupe_key, contact_id, student_id, channel, category, language, to_address, body, status)
+      VALUES (${districtId}, 'test:tobedeleted', ${contactId}, ${await studentId(first)}, 'sms', 'attendance_alert', 'ar',
+        '+13125550000', 'We missed your child today.', 'delivered')`.execute(db);
+    await sql`INSERT INTO inbound_messages (district_id, provider, provider_message_id, channel, from_address, to_address, body, contact_id)
+      VALUES (${districtId}, 'test', 'SM-tobedeleted', 'sms', '+13125550000', '+13125559999', 'She was ill.', ${contactId})`.execute(
+      db,
+    );
+    await db
+      .updateTable('student_contacts')
+      .set({ may_view_portal: false })
+      .where('contact_id', '=', contactId)
+      .where('student_id', '=', await studentId(second))
+      .execute();
+    const linked = await links();
+    expect(linked).toEqual([
+      { student: first, relationship: 'parent', alerts: true, other: true, portal: true },
+      { student: second, relationship: 'parent', alerts: true, other: true, portal: false },
+    ]);
+    const phones = await db
+      .selectFrom('contact_phones')
+      .selectAll()
+      .where('contact_id', '=', contactId)
+      .execute();
+    expect(phones.length).toBeGreaterThan(0);
+    const before = await history(db);
+    expect(before).toMatchObject({ messages: 1, inbound: 1 });
+
+    // A 1.2 delta deletes the guardian's role with them: they are recognised by their sourcedId.
+    const users = demoRows('users.csv', 'sourcedId', [guardian]);
+    const roles = demoRows('roles.csv', 'userSourcedId', [guardian]);
+    const directory = deltaRoster('delta-guardian', {
+      'users.csv': [users.header, ...users.rows.map(tobedeleted)],
+      'roles.csv': [roles.header, ...roles.rows.map(tobedeleted)],
+    });
+    const paused = linked.map((link) => ({ ...link, alerts: false, other: false, portal: false }));
+    for (let run = 1; run <= 2; run += 1) {
+      const result = await importOneRoster(db, { directory, asOf });
+      expect(result.report.rejectedRows).toBe(0);
+      expect(result.report.counts.student_contacts).toMatchObject({ updated: run === 1 ? 2 : 0, deleted: 0 });
+      expect(result.report.counts.contacts?.deleted ?? 0).toBe(0);
+      expect(await links()).toEqual(paused);
+      expect(
+        await db.selectFrom('contact_phones').selectAll().where('contact_id', '=', contactId).execute(),
+      ).toEqual(phones);
+      expect(await history(db)).toEqual(before);
+    }
+    const pauses = await db
+      .selectFrom('audit_log')
+      .select(['actor_type', 'action', 'target_id'])
+      .where('target_id', '=', contactId)
+      .execute();
+    expect(pauses).toEqual([
+      { actor_type: 'system', action: 'contact.roster-pause', target_id: contactId },
+      { actor_type: 'system', action: 'contact.roster-pause', target_id: contactId },
+    ]);
+
+    // While paused, a staff member turns attendance alerts back on for the first child only
+    // (what PUT /api/students/:id/contacts/:id/routing does): that choice stands.
+    const firstId = await studentId(first);
+    await db
+      .updateTable('student_contacts')
+      .set({ receives_attendance_messages: true, receives_other_messages: false })
+      .where('contact_id', '=', contactId)
+      .where('student_id', '=', firstId)
+      .execute();
+    await sql`INSERT INTO audit_log (district_id, actor_type, actor_id, student_id, action, target_type, target_id, outcome, detail)
+      VALUES (${districtId}, 'staff', 'someone', ${firstId}, 'contact.routing', 'contact', ${contactId}, 'allowed',
+        ${JSON.stringify({ attendanceAlerts: true, otherMessages: false })})`.execute(db);
+
+    const restored = await restoreFromBulkRoster();
+    expect(restored.report.counts.student_contacts).toMatchObject({ updated: 2 });
+    const resumed = [
+      { student: first, relationship: 'parent', alerts: true, other: false, portal: true },
+      { student: second, relationship: 'parent', alerts: true, other: true, portal: false },
+    ];
+    expect(await links()).toEqual(resumed);
+    const again = await restoreFromBulkRoster();
+    expect(again.report.counts.student_contacts).toMatchObject({ updated: 0 });
+    expect(await links()).toEqual(resumed);
+    expect(await history(db)).toEqual(before);
+  });
+
+  it('keeps a school, a school year and a term marked tobedeleted, with everything in them, and says why', async () => {
+    const before = await history(db);
+    const orgs = demoRows('orgs.csv', 'sourcedId', ['org-district', 'org-m001']);
+    const sessions = demoRows('academicSessions.csv', 'sourcedId', ['as-2026-2027', 'as-2026-2027-fall']);
+    const directory = deltaRoster('delta-school', {
+      'orgs.csv': [
+        orgs.header,
+        ...orgs.rows.map((row) => (row.startsWith('org-m001,') ? tobedeleted(row) : row)),
+      ],
+      'academicSessions.csv': [sessions.header, ...sessions.rows.map(tobedeleted)],
+    });
+    const years = () =>
+      db.selectFrom('school_years').select(['name', 'start_date', 'end_date_exclusive']).execute();
+    const terms = () => db.selectFrom('sessions').select(['name', 'session_type']).orderBy('name').execute();
+    const [yearsBefore, termsBefore] = [await years(), await terms()];
+    expect(termsBefore).toHaveLength(2);
+    for (let run = 1; run <= 2; run += 1) {
+      const result = await importOneRoster(db, { directory, asOf });
+      const importRun = await db
+        .selectFrom('import_runs')
+        .select('status')
+        .where('import_run_id', '=', result.report.importRunId)
+        .executeTakeFirstOrThrow();
+      expect(importRun.status).toBe('succeeded');
+      expect(total(result.report.counts, 'deleted')).toBe(0);
+      expect(result.report.counts).toMatchObject({
+        schools: { rejected: 1 },
+        school_years: { rejected: 1 },
+        sessions: { rejected: 1 },
+      });
+      const errors = await db
+        .selectFrom('import_errors')
+        .select(['file', 'line', 'column', 'reason'])
+        .where('import_run_id', '=', result.report.importRunId)
+        .orderBy('error_no')
+        .execute();
+      expect(errors).toEqual([
+        {
+          file: 'orgs.csv',
+          line: 3,
+          column: 'status',
+          reason:
+            'the school "Riverside Middle" (sourcedId "org-m001") is tobedeleted in orgs.csv, but nothing was deleted or ended: ' +
+            'deleting a school would take its classes, enrolments and attendance with it. Closing a school is an operator decision; ' +
+            'its students leave through users.csv (withdrawals), its classes through classes.csv.',
+        },
+        {
+          file: 'academicSessions.csv',
+          line: 2,
+          column: 'status',
+          reason:
+            'the school year "2026-2027" is tobedeleted in academicSessions.csv, but nothing was deleted: ' +
+            'deleting a school year would take its classes, enrolments, calendars and attendance figures with it. ' +
+            'A school year is removed by an operator, never by a feed.',
+        },
+        {
+          file: 'academicSessions.csv',
+          line: 3,
+          column: 'status',
+          reason:
+            'the semester "Fall semester 2026" is tobedeleted in academicSessions.csv, but nothing was deleted: ' +
+            'its classes keep it. A term is removed by an operator, never by a feed.',
+        },
+      ]);
+      expect(await history(db)).toEqual(before);
+      expect(await enrolments(db)).toEqual(original);
+      expect(await attendanceByStudent(db)).toEqual(attendance);
+      expect(await years()).toEqual(yearsBefore);
+      expect(await terms()).toEqual(termsBefore);
+    }
+    await restoreFromBulkRoster();
   });
 });
 

@@ -5,14 +5,26 @@
  * guardians (contacts linked through agentSourcedIds); demographics → students; enrollments
  * → section enrolments, teachers of sections and school enrolment spans; calendar.csv beside
  * the roster → calendars. Everything is upserted by source id, so importing the same folder
- * twice changes nothing. `tobedeleted` (and 1.0's `inactive`) deletes, except a student:
- * students marked so, and those a bulk users.csv leaves out, are withdrawn (their enrolments
- * end; their records and attendance stay), unless they are too many (the mass-withdrawal guard).
+ * twice changes nothing.
+ *
+ * `tobedeleted` (and 1.0's `inactive`) deletes nothing: foreign keys cascade, so deleting a
+ * school, class or guardian would take attendance or conversations with it, and a bad or
+ * surprising file must lose nothing (docs/formats/oneroster.md, "tobedeleted"). Instead:
+ * - a student is withdrawn (their enrolments end on the import's as-of date), as is a student
+ *   a bulk users.csv leaves out, unless they are too many (the mass-withdrawal guard);
+ * - a student's enrollment, or every enrollment of a class, ends on that date (the class is
+ *   kept, with its teachers); a teacher's enrollment removes only the teaching link;
+ * - a staff member is deactivated (cannot sign in); a guardian is paused: their links to
+ *   students no longer receive messages or open the portal, recorded in audit_log so that a
+ *   roster naming them again turns back on exactly what the pause turned off;
+ * - a school, school year or term is kept, and the row is rejected saying why: closing one is
+ *   an operator's decision, not a feed's.
+ * A roster that names the record again restores it (enrolments reopen, staff reactivate).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Kysely, sql } from 'kysely';
-import type { DB } from '../platform/db/types.ts';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DB, Json } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
 import { districtToday } from '../roster/district.repository.ts';
 import { CsvFileError, type CsvRecord, readCsvFile } from './csv-reader.ts';
@@ -440,6 +452,7 @@ export async function importOneRoster(
           type,
           sourceId,
           name: header.get(fields, 'name'),
+          status: status(header, fields),
           deleted: isDeleted(status(header, fields)),
         };
       },
@@ -450,14 +463,35 @@ export async function importOneRoster(
           'sourcedId',
           reject,
         );
-        const deleted = schools.filter((row) => row.value.deleted).map((row) => row.value.sourceId);
+        const deleted = schools.filter((row) => row.value.deleted);
         if (deleted.length > 0) {
-          const result = await trx
-            .deleteFrom('schools')
-            .where('district_id', '=', districtId)
-            .where('source_id', 'in', deleted)
-            .executeTakeFirst();
-          report.count('schools', 'deleted', Number(result.numDeletedRows));
+          // Deleting a school would take its classes, enrolments and attendance with it
+          // (foreign keys cascade): a school is closed by an operator, never by a feed.
+          const stored = new Map(
+            (
+              await trx
+                .selectFrom('schools')
+                .select(['source_id', 'name'])
+                .where('district_id', '=', districtId)
+                .where(
+                  'source_id',
+                  'in',
+                  deleted.map((row) => row.value.sourceId),
+                )
+                .execute()
+            ).map((row) => [row.source_id as string, row.name]),
+          );
+          for (const row of deleted) {
+            const name = stored.get(row.value.sourceId);
+            if (name !== undefined)
+              reject(
+                row,
+                'status',
+                `the school "${name}" (sourcedId "${row.value.sourceId}") is ${row.value.status} in orgs.csv, but nothing was deleted or ended: ` +
+                  'deleting a school would take its classes, enrolments and attendance with it. Closing a school is an operator decision; ' +
+                  'its students leave through users.csv (withdrawals), its classes through classes.csv.',
+              );
+          }
         }
         const upserts: Record<string, unknown>[] = [];
         for (const row of schools) {
@@ -491,6 +525,14 @@ export async function importOneRoster(
       header.require(required('academicSessions'));
       const rows = records.slice(1);
       const parsed: Array<SourceRow<Record<string, string>>> = [];
+      const keptSession = (entity: string, row: SourceRow<unknown>, reason: string) =>
+        report.reject(entity, {
+          file: 'academicSessions.csv',
+          line: row.line,
+          column: 'status',
+          reason,
+          raw: row.raw,
+        });
       await db.transaction().execute(async (trx) => {
         for (const record of rows) {
           const get = (column: string) => header.get(record.fields, column);
@@ -541,14 +583,16 @@ export async function importOneRoster(
             .orderBy(sql`source_id = ${v.sourceId}`, 'desc')
             .executeTakeFirst();
           if (isDeleted(v.status as string)) {
-            if (existing) {
-              await trx
-                .deleteFrom('school_years')
-                .where('district_id', '=', districtId)
-                .where('school_year_id', '=', existing.school_year_id)
-                .execute();
-              report.count('school_years', 'deleted');
-            }
+            // Deleting a school year would take its classes, enrolments, calendars and
+            // attendance figures with it (foreign keys cascade): kept, and said so.
+            if (existing)
+              keptSession(
+                'school_years',
+                row,
+                `the school year "${existing.name}" is ${v.status} in academicSessions.csv, but nothing was deleted: ` +
+                  'deleting a school year would take its classes, enrolments, calendars and attendance figures with it. ' +
+                  'A school year is removed by an operator, never by a feed.',
+              );
             continue;
           }
           let id: string;
@@ -619,14 +663,15 @@ export async function importOneRoster(
             .where('source_id', '=', v.sourceId as string)
             .executeTakeFirst();
           if (isDeleted(v.status as string)) {
-            if (existing) {
-              await trx
-                .deleteFrom('sessions')
-                .where('district_id', '=', districtId)
-                .where('session_id', '=', existing.session_id)
-                .execute();
-              report.count('sessions', 'deleted');
-            }
+            // Kept too: deleting a term would unlink its classes from it, and a term of a
+            // year under way does not end because a feed says so.
+            if (existing)
+              keptSession(
+                'sessions',
+                row,
+                `the ${v.type} "${existing.name}" is ${v.status} in academicSessions.csv, but nothing was deleted: ` +
+                  'its classes keep it. A term is removed by an operator, never by a feed.',
+              );
             continue;
           }
           const yearId =
@@ -773,7 +818,9 @@ export async function importOneRoster(
         });
     }
 
-    // classes.csv → sections.
+    // classes.csv → sections. A class marked tobedeleted is kept (its attendance refers to
+    // it) and its class enrolments end; enrollments.csv may not reopen them in the same import.
+    const deletedClasses = new Set<string>();
     if (present('classes')) {
       await importCsvFile(db, report, {
         file: 'classes.csv',
@@ -788,7 +835,10 @@ export async function importOneRoster(
           const get = (column: string) => header.get(fields, column);
           const sourceId = get('sourcedId');
           if (sourceId === '') return new RowProblem('sourcedId', 'sourcedId is required.');
-          if (isDeleted(status(header, fields))) return { sourceId, deleted: true as const };
+          if (isDeleted(status(header, fields))) {
+            deletedClasses.add(sourceId);
+            return { sourceId, deleted: true as const };
+          }
           const schoolId = schoolIds.get(get('schoolSourcedId'));
           if (!schoolId)
             return new RowProblem(
@@ -824,12 +874,23 @@ export async function importOneRoster(
           const rows = dropDuplicates(batch, (value) => value.sourceId, 'sourcedId', reject);
           const deleted = rows.filter((row) => row.value.deleted).map((row) => row.value.sourceId);
           if (deleted.length > 0) {
-            const result = await trx
-              .deleteFrom('sections')
+            const ended = await trx
+              .selectFrom('sections')
+              .select('section_id')
               .where('district_id', '=', districtId)
               .where('source_id', 'in', deleted)
-              .executeTakeFirst();
-            report.count('sections', 'deleted', Number(result.numDeletedRows));
+              .execute();
+            if (ended.length > 0) {
+              await endSectionEnrolments(
+                trx,
+                report,
+                asOf,
+                sql`se.section_id = ANY(${ended.map((row) => row.section_id)}::uuid[])`,
+              );
+              report.note(
+                `classes.csv: classes marked tobedeleted are kept, with their teachers and attendance; their class enrolments still open end on ${asOf}.`,
+              );
+            }
           }
           const upserts = rows.flatMap((row) => (row.value.deleted ? [] : [row.value.row]));
           countOutcome(
@@ -876,6 +937,8 @@ export async function importOneRoster(
     const usersBulk = mode('users') === 'bulk';
     const namedInUsers = new Set<string>();
     const deletedStudents = new Set<string>();
+    // Guardians marked tobedeleted in this import: no student row of it links them again.
+    const deletedGuardians = new Set<string>();
     if (present('users')) {
       await importCsvFile(db, report, {
         file: 'users.csv',
@@ -896,16 +959,18 @@ export async function importOneRoster(
           const contacts: Record<string, unknown>[] = [];
           const phones: Array<{ source: string; phone: string; sms: boolean }> = [];
           const emails: Array<{ source: string; email: string }> = [];
-          // A deleted student is withdrawn at the end of the import, never deleted: deleting the
-          // row would take their attendance history with it (foreign keys cascade).
-          const deletions = { staff_users: [] as string[], contacts: [] as string[] };
+          // Nobody is deleted: deleting a row would take attendance or conversations with it
+          // (foreign keys cascade). A student is withdrawn at the end of the import, a staff
+          // member deactivated, a guardian paused.
+          const deletedStaff: string[] = [];
+          const pausedGuardians: string[] = [];
           const unknownDeleted: Array<SourceRow<ParsedUser>> = [];
           for (const row of rows) {
             const user = row.value;
             if (user.deleted) {
               if (user.kind === 'student') deletedStudents.add(user.sourceId);
-              else if (user.kind === 'staff') deletions.staff_users.push(user.sourceId);
-              else if (user.kind === 'guardian') deletions.contacts.push(user.sourceId);
+              else if (user.kind === 'staff') deletedStaff.push(user.sourceId);
+              else if (user.kind === 'guardian') pausedGuardians.push(user.sourceId);
               else unknownDeleted.push(row);
               continue;
             }
@@ -970,39 +1035,42 @@ export async function importOneRoster(
           }
           if (unknownDeleted.length > 0) {
             // A delta sends a deleted user's roles as deleted too, so the role no longer says
-            // what the user was: a stored student is still recognised by its sourcedId.
-            const stored = new Set(
-              (
-                await trx
-                  .selectFrom('students')
-                  .select('source_id')
-                  .where('district_id', '=', districtId)
-                  .where(
-                    'source_id',
-                    'in',
-                    unknownDeleted.map((row) => row.value.sourceId),
-                  )
-                  .execute()
-              ).map((row) => row.source_id as string),
-            );
+            // what the user was: a stored student, staff member or guardian is still
+            // recognised by its sourcedId.
+            const sourceIds = unknownDeleted.map((row) => row.value.sourceId);
+            const storedIn = async (table: 'students' | 'staff_users' | 'contacts') =>
+              new Set(
+                (
+                  await trx
+                    .selectFrom(table)
+                    .select('source_id')
+                    .where('district_id', '=', districtId)
+                    .where('source_id', 'in', sourceIds)
+                    .execute()
+                ).map((row) => row.source_id as string),
+              );
+            const [storedStudents, storedStaff, storedGuardians] = [
+              await storedIn('students'),
+              await storedIn('staff_users'),
+              await storedIn('contacts'),
+            ];
             for (const row of unknownDeleted) {
-              if (stored.has(row.value.sourceId)) deletedStudents.add(row.value.sourceId);
+              const sourceId = row.value.sourceId;
+              if (storedStudents.has(sourceId)) deletedStudents.add(sourceId);
+              else if (storedStaff.has(sourceId)) deletedStaff.push(sourceId);
+              else if (storedGuardians.has(sourceId)) pausedGuardians.push(sourceId);
               else
                 reject(
                   row,
                   version === '1.2' ? 'roles.csv' : 'role',
-                  'the user is tobedeleted, but no role (in 1.2, a row in roles.csv) says what it is and no student has its sourcedId: nothing was deleted.',
+                  'the user is tobedeleted, but no role (in 1.2, a row in roles.csv) says what it is and no student, staff member or guardian has its sourcedId: nothing was changed.',
                 );
             }
           }
-          for (const [table, sourceIds] of Object.entries(deletions)) {
-            if (sourceIds.length === 0) continue;
-            const result = await trx
-              .deleteFrom(table as 'staff_users' | 'contacts')
-              .where('district_id', '=', districtId)
-              .where('source_id', 'in', sourceIds)
-              .executeTakeFirst();
-            report.count(table, 'deleted', Number(result.numDeletedRows));
+          if (deletedStaff.length > 0) await deactivateStaff(trx, report, deletedStaff);
+          if (pausedGuardians.length > 0) {
+            for (const sourceId of pausedGuardians) deletedGuardians.add(sourceId);
+            await pauseGuardians(trx, report, pausedGuardians);
           }
           countOutcome(
             report,
@@ -1019,6 +1087,13 @@ export async function importOneRoster(
             'contacts',
             await upsertRows(trx, 'contacts', contacts, { key: ['district_id', 'source_id'], touch: true }),
           );
+          // A guardian paused by an earlier tobedeleted, named again: the pause is undone.
+          if (contacts.length > 0)
+            await resumeGuardians(
+              trx,
+              report,
+              contacts.map((contact) => contact.source_id as string),
+            );
           if (phones.length > 0 || emails.length > 0) {
             const ids = new Map(
               (
@@ -1223,6 +1298,15 @@ export async function importOneRoster(
               reject(row, 'userSourcedId', leaving);
               continue;
             }
+            // Likewise a class that ended in this import (its teachers stay: they keep it).
+            if (value.role === 'student' && deletedClasses.has(value.section)) {
+              reject(
+                row,
+                'classSourcedId',
+                `the class "${value.section}" is tobedeleted in classes.csv, so nobody is enrolled in it.`,
+              );
+              continue;
+            }
             const section = sectionsBySource.get(value.section);
             if (!section) {
               reject(row, 'classSourcedId', `no class has the sourcedId "${value.section}".`);
@@ -1259,6 +1343,8 @@ export async function importOneRoster(
                 continue;
               }
               if (value.deleted) {
+                // The teaching link only: nothing refers to it, and what the teacher recorded
+                // (attendance, mark history) refers to the teacher, who stays.
                 const result = await trx
                   .deleteFrom('section_staff')
                   .where('district_id', '=', districtId)
@@ -1283,12 +1369,15 @@ export async function importOneRoster(
             }
           }
           if (deletedEnrolments.length > 0) {
-            const result = await trx
-              .deleteFrom('section_enrolments')
-              .where('district_id', '=', districtId)
-              .where('source_id', 'in', deletedEnrolments)
-              .executeTakeFirst();
-            report.count('section_enrolments', 'deleted', Number(result.numDeletedRows));
+            await endSectionEnrolments(
+              trx,
+              report,
+              asOf,
+              sql`se.source_id = ANY(${deletedEnrolments}::text[])`,
+            );
+            report.note(
+              `enrollments.csv: class enrolments marked tobedeleted end on ${asOf} (those not begun yet are removed); the students and their attendance are kept.`,
+            );
           }
           countOutcome(
             report,
@@ -1322,7 +1411,7 @@ export async function importOneRoster(
 
     // Guardian links, once both sides exist.
     await importStudentContacts(db, report, {
-      links: [...links.values()],
+      links: [...links.values()].filter((link) => !deletedGuardians.has(link.guardian)),
       guardianRelationship,
       batchSize: batchSize ?? 5_000,
     });
@@ -1530,27 +1619,257 @@ async function withdraw(
           AND (e.end_date_exclusive IS NULL OR e.end_date_exclusive > ${asOf}::date)
           AND e.entry_date >= ${asOf}::date`.execute(trx);
       report.count('enrolment_spans', 'deleted', Number(unstarted.numAffectedRows ?? 0));
-      const endedClasses = await sql`UPDATE section_enrolments se
-        SET end_date_exclusive = ${asOf}::date
-        FROM sections c JOIN school_years y ON y.district_id = c.district_id AND y.school_year_id = c.school_year_id
-        WHERE se.district_id = ${districtId} AND se.student_id = ANY(${ids})
-          AND c.district_id = se.district_id AND c.section_id = se.section_id
-          AND y.end_date_exclusive > ${asOf}::date
-          AND (se.end_date_exclusive IS NULL OR se.end_date_exclusive > ${asOf}::date)
-          AND se.entry_date < ${asOf}::date`.execute(trx);
-      report.count('section_enrolments', 'updated', Number(endedClasses.numAffectedRows ?? 0));
-      const unstartedClasses = await sql`DELETE FROM section_enrolments se
-        USING sections c, school_years y
-        WHERE se.district_id = ${districtId} AND se.student_id = ANY(${ids})
-          AND c.district_id = se.district_id AND c.section_id = se.section_id
-          AND y.district_id = c.district_id AND y.school_year_id = c.school_year_id
-          AND y.end_date_exclusive > ${asOf}::date
-          AND (se.end_date_exclusive IS NULL OR se.end_date_exclusive > ${asOf}::date)
-          AND se.entry_date >= ${asOf}::date`.execute(trx);
-      report.count('section_enrolments', 'deleted', Number(unstartedClasses.numAffectedRows ?? 0));
+      await endSectionEnrolments(trx, report, asOf, sql`se.student_id = ANY(${ids})`);
     }
     await report.persist(trx);
   });
+}
+
+/**
+ * Ends the class enrolments `which` (a condition on `se`) selects that are still open on
+ * `asOf`, in school years not over: they end that day (end_date_exclusive, exclusive); those
+ * that had not begun yet are removed (nothing refers to an enrolment: attendance is kept by
+ * student, school and section). Counted as section_enrolments updated and deleted.
+ */
+async function endSectionEnrolments(
+  trx: Executor,
+  report: ImportReport,
+  asOf: string,
+  which: RawBuilder<unknown>,
+): Promise<void> {
+  const districtId = report.districtId;
+  const ended = await sql`UPDATE section_enrolments se
+    SET end_date_exclusive = ${asOf}::date
+    FROM sections c JOIN school_years y ON y.district_id = c.district_id AND y.school_year_id = c.school_year_id
+    WHERE se.district_id = ${districtId} AND ${which}
+      AND c.district_id = se.district_id AND c.section_id = se.section_id
+      AND y.end_date_exclusive > ${asOf}::date
+      AND (se.end_date_exclusive IS NULL OR se.end_date_exclusive > ${asOf}::date)
+      AND se.entry_date < ${asOf}::date`.execute(trx);
+  report.count('section_enrolments', 'updated', Number(ended.numAffectedRows ?? 0));
+  const unstarted = await sql`DELETE FROM section_enrolments se
+    USING sections c, school_years y
+    WHERE se.district_id = ${districtId} AND ${which}
+      AND c.district_id = se.district_id AND c.section_id = se.section_id
+      AND y.district_id = c.district_id AND y.school_year_id = c.school_year_id
+      AND y.end_date_exclusive > ${asOf}::date
+      AND (se.end_date_exclusive IS NULL OR se.end_date_exclusive > ${asOf}::date)
+      AND se.entry_date >= ${asOf}::date`.execute(trx);
+  report.count('section_enrolments', 'deleted', Number(unstarted.numAffectedRows ?? 0));
+}
+
+/**
+ * Deactivates the staff members users.csv marks tobedeleted (by sourcedId): they can no longer
+ * sign in, and what refers to them (attendance they recorded, classes, role grants) stays. A
+ * roster that names them again sets is_active from enabledUser, as for anyone.
+ */
+async function deactivateStaff(trx: Executor, report: ImportReport, sourceIds: readonly string[]) {
+  const result = await trx
+    .updateTable('staff_users')
+    .set({ is_active: false, updated_at: sql<Date>`now()` })
+    .where('district_id', '=', report.districtId)
+    .where('source_id', 'in', sourceIds)
+    .where('is_active', '=', true)
+    .executeTakeFirst();
+  const deactivated = Number(result.numUpdatedRows);
+  report.count('staff_users', 'updated', deactivated);
+  if (deactivated > 0)
+    report.note(
+      'users.csv: staff marked tobedeleted are deactivated (they can no longer sign in), not deleted: what they recorded and taught is kept.',
+    );
+}
+
+/** What a guardian's link to a student allows; a pause turns these off. */
+const ROUTING_FLAGS = ['receives_attendance_messages', 'receives_other_messages', 'may_view_portal'] as const;
+type RoutingFlag = (typeof ROUTING_FLAGS)[number];
+/** The two a staff member sets on the routing page (audit action contact.routing). */
+const MESSAGE_FLAGS: ReadonlySet<RoutingFlag> = new Set([
+  'receives_attendance_messages',
+  'receives_other_messages',
+]);
+/** audit_log actions of the roster's pauses: the record of what a pause turned off. */
+const PAUSE_ACTION = 'contact.roster-pause';
+const RESUME_ACTION = 'contact.roster-resume';
+
+interface GuardianLink {
+  readonly student_id: string;
+  readonly contact_id: string;
+  readonly receives_attendance_messages: boolean;
+  readonly receives_other_messages: boolean;
+  readonly may_view_portal: boolean;
+}
+
+const linkKey = (link: { student_id: string; contact_id: string }) => `${link.student_id}|${link.contact_id}`;
+
+/**
+ * The links to students of the guardians with these sourcedIds (`condition` narrows them),
+ * locked until the transaction ends.
+ */
+async function findGuardianLinks(
+  trx: Executor,
+  districtId: string,
+  sourceIds: readonly string[],
+  condition: RawBuilder<unknown>,
+): Promise<GuardianLink[]> {
+  const { rows } = await sql<GuardianLink>`
+    SELECT sc.student_id, sc.contact_id, sc.receives_attendance_messages, sc.receives_other_messages, sc.may_view_portal
+    FROM student_contacts sc
+    JOIN contacts c ON c.district_id = sc.district_id AND c.contact_id = sc.contact_id
+    WHERE sc.district_id = ${districtId} AND c.source_id = ANY(${sourceIds}::text[]) AND ${condition}
+    ORDER BY sc.student_id, sc.contact_id
+    FOR UPDATE OF sc`.execute(trx);
+  return rows;
+}
+
+/**
+ * For each paused link, the flags a roster pause turned off and nothing has turned back on
+ * since (links not paused are absent), read from audit_log: a pause records what it turned
+ * off, a resume closes it, and a staff member's routing choice made since (contact.routing)
+ * decides the two message flags instead of the pause.
+ */
+async function findPausedFlags(
+  trx: Executor,
+  districtId: string,
+  links: readonly GuardianLink[],
+): Promise<Map<string, RoutingFlag[]>> {
+  const paused = new Map<string, RoutingFlag[]>();
+  if (links.length === 0) return paused;
+  const wanted = new Set(links.map(linkKey));
+  const { rows } = await sql<{ student_id: string; contact_id: string; action: string; detail: unknown }>`
+    SELECT a.student_id, a.target_id AS contact_id, a.action, a.detail
+    FROM audit_log a
+    WHERE a.district_id = ${districtId}
+      AND a.student_id = ANY(${[...new Set(links.map((link) => link.student_id))]}::uuid[])
+      AND a.target_type = 'contact'
+      AND a.target_id = ANY(${[...new Set(links.map((link) => link.contact_id))]}::text[])
+      AND a.action IN ('contact.routing', ${PAUSE_ACTION}, ${RESUME_ACTION})
+    ORDER BY a.audit_id`.execute(trx);
+  for (const row of rows) {
+    const key = linkKey(row);
+    if (!wanted.has(key)) continue;
+    if (row.action === PAUSE_ACTION) {
+      const flags = (row.detail as { paused?: unknown }).paused;
+      paused.set(
+        key,
+        ROUTING_FLAGS.filter((flag) => Array.isArray(flags) && flags.includes(flag)),
+      );
+    } else if (row.action === RESUME_ACTION) paused.delete(key);
+    else {
+      const owed = paused.get(key);
+      if (owed)
+        paused.set(
+          key,
+          owed.filter((flag) => !MESSAGE_FLAGS.has(flag)),
+        );
+    }
+  }
+  return paused;
+}
+
+/** Records in audit_log what the roster import turned off (a pause) or back on (a resume), per link. */
+async function recordRosterRouting(
+  trx: Executor,
+  report: ImportReport,
+  action: string,
+  entries: ReadonlyArray<{ link: GuardianLink; detail: Record<string, unknown> }>,
+): Promise<void> {
+  if (entries.length === 0) return;
+  await trx
+    .insertInto('audit_log')
+    .values(
+      entries.map(({ link, detail }) => ({
+        district_id: report.districtId,
+        actor_type: 'system',
+        actor_id: `import:${report.importRunId}`,
+        student_id: link.student_id,
+        action,
+        target_type: 'contact',
+        target_id: link.contact_id,
+        outcome: 'allowed',
+        detail: sql<Json>`${JSON.stringify({ importRunId: report.importRunId, file: 'users.csv', ...detail })}::jsonb`,
+      })),
+    )
+    .execute();
+}
+
+/**
+ * Pauses the guardians users.csv marks tobedeleted (by sourcedId) instead of deleting them
+ * (which would take their messages and conversations with them): each of their links to
+ * students stops receiving messages and opening the portal. The contact, its numbers and
+ * every message stay. What each link had on is recorded in audit_log (contact.roster-pause),
+ * so that resumeGuardians turns back on exactly that; a link already paused keeps what its
+ * earlier pause owed.
+ */
+async function pauseGuardians(trx: Executor, report: ImportReport, sourceIds: readonly string[]) {
+  const all = await findGuardianLinks(trx, report.districtId, sourceIds, sql`true`);
+  const links = all.filter((link) => ROUTING_FLAGS.some((flag) => link[flag]));
+  report.count('student_contacts', 'unchanged', all.length - links.length);
+  if (links.length === 0) return;
+  const earlier = await findPausedFlags(trx, report.districtId, links);
+  await sql`UPDATE student_contacts sc
+    SET receives_attendance_messages = false, receives_other_messages = false, may_view_portal = false
+    FROM json_to_recordset(${JSON.stringify(links)}::json) AS l(student_id uuid, contact_id uuid)
+    WHERE sc.district_id = ${report.districtId} AND sc.student_id = l.student_id AND sc.contact_id = l.contact_id`.execute(
+    trx,
+  );
+  await recordRosterRouting(
+    trx,
+    report,
+    PAUSE_ACTION,
+    links.map((link) => {
+      const owed = new Set<RoutingFlag>(earlier.get(linkKey(link)) ?? []);
+      for (const flag of ROUTING_FLAGS) if (link[flag]) owed.add(flag);
+      return {
+        link,
+        detail: { reason: 'tobedeleted', paused: ROUTING_FLAGS.filter((flag) => owed.has(flag)) },
+      };
+    }),
+  );
+  report.count('student_contacts', 'updated', links.length);
+  report.note(
+    'users.csv: guardians marked tobedeleted are kept with their messages, but no longer get messages or use the portal for any student; a roster that names them again turns back on what this turned off.',
+  );
+}
+
+/**
+ * Undoes the pauses of guardians a roster names again (by sourcedId): on each paused link, the
+ * flags the pause turned off are turned back on, except the message flags when a staff member
+ * has set them since. A link a staff member turned off is never turned on by the roster.
+ */
+async function resumeGuardians(trx: Executor, report: ImportReport, sourceIds: readonly string[]) {
+  // Only a link with something off can be paused: the common case reads no audit_log.
+  const links = await findGuardianLinks(
+    trx,
+    report.districtId,
+    sourceIds,
+    sql`NOT (sc.receives_attendance_messages AND sc.receives_other_messages AND sc.may_view_portal)`,
+  );
+  const paused = await findPausedFlags(trx, report.districtId, links);
+  const resumed = links.flatMap((link) => {
+    const owed = paused.get(linkKey(link));
+    return owed ? [{ link, owed }] : [];
+  });
+  if (resumed.length === 0) return;
+  const values = resumed.map(({ link, owed }) => ({
+    student_id: link.student_id,
+    contact_id: link.contact_id,
+    ...Object.fromEntries(ROUTING_FLAGS.map((flag) => [flag, owed.includes(flag)])),
+  }));
+  const result = await sql`UPDATE student_contacts sc
+    SET receives_attendance_messages = sc.receives_attendance_messages OR l.receives_attendance_messages,
+      receives_other_messages = sc.receives_other_messages OR l.receives_other_messages,
+      may_view_portal = sc.may_view_portal OR l.may_view_portal
+    FROM json_to_recordset(${JSON.stringify(values)}::json)
+      AS l(student_id uuid, contact_id uuid, receives_attendance_messages boolean, receives_other_messages boolean, may_view_portal boolean)
+    WHERE sc.district_id = ${report.districtId} AND sc.student_id = l.student_id AND sc.contact_id = l.contact_id
+      AND (l.receives_attendance_messages OR l.receives_other_messages OR l.may_view_portal)`.execute(trx);
+  await recordRosterRouting(
+    trx,
+    report,
+    RESUME_ACTION,
+    resumed.map(({ link, owed }) => ({ link, detail: { reason: 'named again', restored: owed } })),
+  );
+  report.count('student_contacts', 'updated', Number(result.numAffectedRows ?? 0));
 }
 
 interface ParsedUser {
