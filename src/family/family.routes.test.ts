@@ -8,10 +8,12 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testEngine } from '../../test/support/database.ts';
-import { addGuardian, RecordingQueue } from '../../test/support/messaging.ts';
+import { addGuardian, outboxMessage, RecordingQueue } from '../../test/support/messaging.ts';
 import { signInAs, signInAsFamily } from '../../test/support/sign-in.ts';
 import { seedDemoDistrict } from '../demo/demo.service.ts';
 import { DEMO_DISTRICT_ID } from '../demo/demo-plan.ts';
+import { createProviders } from '../messaging/providers/providers.ts';
+import { sendMessage } from '../messaging/send-message.job.ts';
 import { loadConfig } from '../platform/config.ts';
 import { addDays } from '../platform/dates.ts';
 import { buildApp } from '../platform/http/app.ts';
@@ -305,6 +307,28 @@ describe(`family portal routes (${testEngine()})`, () => {
     });
     expect(page.body).toMatch(new RegExp(`id="alerts-${child}" name="alerts-${child}" value="1">`));
     expect(page.body).toMatch(new RegExp(`id="other-${child}" name="other-${child}" value="1" checked>`));
+    // An alert already waiting in the outbox is not sent once this household stopped alerts.
+    const waiting = await outboxMessage({ database, districtId: DEMO_DISTRICT_ID, queue }, guardian, {
+      category: 'attendance_alert',
+    });
+    const config = loadConfig({});
+    await sendMessage(
+      {
+        providers: createProviders(config),
+        publicUrl: config.PUBLIC_URL,
+        replyDomain: undefined,
+        policy: {},
+        random: () => 0.5,
+      },
+      { districtId: DEMO_DISTRICT_ID, messageId: waiting },
+      { db: database.db, logger: pino({ level: 'silent' }), signal: new AbortController().signal, queue },
+    );
+    const suppressed = await sql<{
+      status: string;
+      error_code: string;
+    }>`SELECT status, error_code FROM messages
+      WHERE message_id = ${waiting}`.execute(database.db);
+    expect(suppressed.rows).toEqual([{ status: 'suppressed', error_code: 'not_routed' }]);
     const half = await save({ language: 'en', channel: 'sms', windowStart: '17:00' });
     expect(half.statusCode).toBe(400);
     expect(half.body).toContain('Give both times, or neither.');

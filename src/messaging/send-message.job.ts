@@ -7,7 +7,8 @@
  * 2. an open attempt (one whose provider call has no recorded answer) is reconciled first —
  *    the provider is asked whether it has the message — and only an attempt the provider
  *    does not have is followed by a new one;
- * 3. consent is checked just before the call: an opted-out contact is never sent to;
+ * 3. consent and routing are checked just before the call: an opted-out contact is never sent
+ *    to, nor one whose link to the student no longer takes that kind of message;
  * 4. an `attempting` row is committed before the call, and at most one attempt may be open,
  *    so two runs of the same job cannot both call the provider;
  * 5. the answer decides: accepted (done; callbacks report delivery), retryable (a new job at
@@ -102,6 +103,8 @@ interface MessageRow {
   unsubscribe_token: string;
   /** An email to a guardian who may use the family portal for this child: it ends with a sign-in link. */
   portal_link: string | null;
+  /** False when the guardian's link to the student no longer takes this kind of message (routing changed after it was queued). */
+  routed: boolean;
   consent: string | null;
   sms_number: string | null;
   email_from: string | null;
@@ -137,6 +140,10 @@ async function loadMessage(
              AND EXISTS (SELECT 1 FROM student_contacts sc WHERE sc.district_id = m.district_id
                AND sc.student_id = m.student_id AND sc.contact_id = m.contact_id AND ${portalLink(sql.ref('sc'))})
              THEN m.message_id || '/' || m.portal_token END AS portal_link,
+           (m.student_id IS NULL OR m.category = 'reply' OR EXISTS (SELECT 1 FROM student_contacts r
+             WHERE r.district_id = m.district_id AND r.student_id = m.student_id AND r.contact_id = m.contact_id
+               AND (CASE WHEN m.category = 'attendance_alert' THEN r.receives_attendance_messages ELSE r.receives_other_messages END)))
+             AS routed,
            cc.status AS consent, ms.sms_number, ms.email_from
     FROM messages m
     LEFT JOIN contact_consents cc ON cc.district_id = m.district_id AND cc.contact_id = m.contact_id
@@ -351,6 +358,18 @@ export async function sendMessage(
       'suppressed',
       'opted_out',
       `The contact opted out of ${message.channel}.`,
+      false,
+    );
+    return;
+  }
+  // Routing, at the last moment too: a family (or staff) may have changed who gets what since.
+  if (!message.routed) {
+    await finish(
+      db,
+      message,
+      'suppressed',
+      'not_routed',
+      `The contact no longer gets ${message.category === 'attendance_alert' ? 'attendance alerts' : 'these messages'} about this student.`,
       false,
     );
     return;
