@@ -51,14 +51,19 @@ export async function hasAnyDistrict(db: Kysely<DB>): Promise<boolean> {
 }
 
 /** Today's date in a district's time zone (school dates are plain dates in that zone). */
+/** The district's time zone (IANA name). */
+export async function districtTimeZone(db: Kysely<DB>, districtId: string): Promise<string> {
+  const { rows } = await sql<{ time_zone: string }>`
+    SELECT time_zone FROM districts WHERE district_id = ${districtId}`.execute(db);
+  return rows[0]?.time_zone ?? 'America/New_York';
+}
+
 export async function districtToday(
   db: Kysely<DB>,
   districtId: string,
   now: Date = new Date(),
 ): Promise<string> {
-  const { rows } = await sql<{ time_zone: string }>`
-    SELECT time_zone FROM districts WHERE district_id = ${districtId}`.execute(db);
-  return todayIn(rows[0]?.time_zone ?? 'America/New_York', now);
+  return todayIn(await districtTimeZone(db, districtId), now);
 }
 
 /**

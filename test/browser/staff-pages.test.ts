@@ -122,6 +122,21 @@ describe('staff pages in Chromium', () => {
       expect(queue.take().some((job) => job.name === 'messaging.send-message')).toBe(true);
       expect(await page.locator('#conversation ~ ul li, #conversation + ul li').count()).toBeGreaterThan(0);
     }
+
+    // Offer the family a time to meet; the page lists it as offered.
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Date').first().fill(nextWeek);
+    await page.getByLabel('Start').first().fill('15:30');
+    await page.getByLabel('How').first().selectOption('phone');
+    await page.getByRole('button', { name: 'Offer these times' }).click();
+    await page.waitForURL(/notice=/);
+    await expect(page.getByRole('status').textContent()).resolves.toBe(
+      'Offered 1 time: the family can book one in their portal.',
+    );
+    await expect(page.locator('#meet + ul li').first().textContent()).resolves.toMatch(
+      /3:30 PM · 20 min · phone · .* · offered$/,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
 

@@ -10,6 +10,12 @@ import { sql } from 'kysely';
 import { listStudents, type StudentListItem } from '../../attendance/attendance.repository.ts';
 import { STUDENT_READERS, studentDetail } from '../../attendance/attendance.routes.ts';
 import { TIERS, type Tier } from '../../attendance/definition-profiles.ts';
+import { CONFERENCE_HOSTS } from '../../family/conference.routes.ts';
+import {
+  CONFERENCE_MODES,
+  offerConferenceSlots,
+  studentConferenceSlots,
+} from '../../family/conference.service.ts';
 import {
   SENDABLE_TEMPLATE_KEYS,
   TEMPLATE_CHANNELS,
@@ -19,11 +25,13 @@ import {
 import { listConversation } from '../../messaging/conversation.repository.ts';
 import { MESSAGE_SENDERS } from '../../messaging/messaging.routes.ts';
 import { messageFamily } from '../../messaging/messaging.service.ts';
+import { zonedInstant } from '../../messaging/send-window.ts';
 import { neutraliseCell } from '../../platform/csv-cells.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import type { AppDependencies } from '../../platform/http/app.ts';
 import { html, type SafeHtml } from '../../platform/http/html.ts';
 import { trajectoryChart } from '../../platform/http/trajectory-chart.ts';
+import { districtTimeZone } from '../../roster/district.repository.ts';
 import { visibleStudent } from '../student-scope.ts';
 import { redirectWithNotice, sendStaffPage } from './staff-page.ts';
 
@@ -340,6 +348,10 @@ export function registerStudentPages(app: FastifyInstance, dependencies: AppDepe
       timeZone: 'UTC',
     });
     const canSend = MESSAGE_SENDERS.some((role) => principal.roles.includes(role));
+    const canMeet = CONFERENCE_HOSTS.some((role) => principal.roles.includes(role));
+    const slots = canMeet ? await studentConferenceSlots(db, principal, studentId) : [];
+    const timeZone = await districtTimeZone(db, principal.districtId);
+    const slotTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone });
     return html`<p><a href="/students">← All students</a></p>
       <h1>${detail.name}</h1>
       <p>Grade ${detail.gradeLevel} · ${detail.school.name} · ID ${detail.localId} · figures as of ${detail.asOf} (${detail.profile.name})</p>
@@ -375,6 +387,29 @@ export function registerStudentPages(app: FastifyInstance, dependencies: AppDepe
         </form></section>`
           : ''
       }
+      ${
+        canMeet
+          ? html`<section aria-labelledby="meet"><h2 id="meet">Meeting the family</h2>
+        ${
+          slots.length === 0
+            ? html`<p class="empty">No times offered yet.</p>`
+            : html`<ul>${slots.map((slot) => html`<li>${slotTime.format(slot.startsAt)} · ${slot.minutes} min · ${slot.mode.replace('_', ' ')}${slot.location ? ` · ${slot.location}` : ''} · with ${slot.hostName} · <strong>${slot.status}</strong></li>`)}</ul>`
+        }
+        <form class="stack" method="post" action="/students/${studentId}/conference-slots">
+          <p><small>Offer up to three times; the family books one in their portal (times in ${timeZone}).</small></p>
+          ${[1, 2, 3].map(
+            (n) => html`<fieldset><legend>Time ${n}${n > 1 ? ' (optional)' : ''}</legend>
+            <label for="date-${n}">Date</label><input id="date-${n}" name="date-${n}" type="date"${n === 1 ? html` required` : ''}>
+            <label for="time-${n}">Start</label><input id="time-${n}" name="time-${n}" type="time"${n === 1 ? html` required` : ''}>
+            <label for="minutes-${n}">Length</label><select id="minutes-${n}" name="minutes-${n}"><option value="20">20 minutes</option><option value="30">30 minutes</option><option value="45">45 minutes</option></select>
+            <label for="mode-${n}">How</label><select id="mode-${n}" name="mode-${n}"><option value="in_person">In person</option><option value="phone">By phone</option><option value="video">By video</option></select>
+            <label for="location-${n}">Where (optional)</label><input id="location-${n}" name="location-${n}" maxlength="200">
+          </fieldset>`,
+          )}
+          <button type="submit">Offer these times</button>
+        </form></section>`
+          : ''
+      }
       <section aria-labelledby="conversation"><h2 id="conversation">Conversation</h2>
         ${
           conversation.length === 0
@@ -392,6 +427,51 @@ export function registerStudentPages(app: FastifyInstance, dependencies: AppDepe
 
   app.register(async (scope) => {
     await scope.register(formbody, { bodyLimit: 16_384 });
+    scope.post<{ Params: { studentId: string }; Body: Record<string, string | undefined> }>(
+      '/students/:studentId/conference-slots',
+      { config: { access: { roles: CONFERENCE_HOSTS } } },
+      async (request, reply) => {
+        const { studentId } = request.params;
+        const body = request.body ?? {};
+        const timeZone = await districtTimeZone(db, request.staff.districtId);
+        const slots = [1, 2, 3]
+          .filter((n) => body[`date-${n}`] && body[`time-${n}`])
+          .map((n) => {
+            const date = body[`date-${n}`] as string;
+            const [hours = 0, minutes = 0] = (body[`time-${n}`] as string).split(':').map(Number);
+            if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !Number.isFinite(hours) || !Number.isFinite(minutes))
+              throw new AppError('INVALID_INPUT', { message: `Time ${n} is not a date and a time.` });
+            const mode = CONFERENCE_MODES.find((m) => m === body[`mode-${n}`]) ?? 'in_person';
+            return {
+              startsAt: zonedInstant(date, hours * 60 + minutes, timeZone).toISOString(),
+              minutes: [20, 30, 45].includes(Number(body[`minutes-${n}`]))
+                ? Number(body[`minutes-${n}`])
+                : 20,
+              mode,
+              location: body[`location-${n}`] || undefined,
+            };
+          });
+        if (slots.length === 0)
+          return redirectWithNotice(
+            reply,
+            `/students/${studentId}`,
+            'Nothing offered: give at least one date and time.',
+          );
+        try {
+          await offerConferenceSlots(db, request.staff, studentId, slots);
+          return redirectWithNotice(
+            reply,
+            `/students/${studentId}`,
+            `Offered ${slots.length} ${slots.length === 1 ? 'time' : 'times'}: the family can book one in their portal.`,
+          );
+        } catch (error) {
+          if (isAppError(error) && error.code === 'INVALID_INPUT')
+            return redirectWithNotice(reply, `/students/${studentId}`, `Not offered: ${error.message}`);
+          throw error;
+        }
+      },
+    );
+
     scope.post<{ Params: { studentId: string }; Body: { template?: string; alert?: string } }>(
       '/students/:studentId/messages',
       { config: { access: { roles: MESSAGE_SENDERS } } },
