@@ -6,7 +6,7 @@
  * (docs/decisions/0011).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LANGUAGES } from '../messaging/content/languages.ts';
+import { LANGUAGES, type LanguageCode } from '../messaging/content/languages.ts';
 import { parseCookies, serializeCookie } from '../platform/http/cookies.ts';
 import { html, type SafeHtml } from '../platform/http/html.ts';
 import { renderPage } from '../platform/http/page.ts';
@@ -36,7 +36,7 @@ export type FamilyTranslator = Translator<FamilyMessageKey>;
  * The portal's own catalogues, one for each of the 14 family languages. A language without one
  * (or a key a catalogue lacks) would show the English text.
  */
-export const familyTranslator = createTranslators<FamilyMessageKey>({
+export const FAMILY_CATALOGUES: Readonly<Record<LanguageCode, Readonly<Record<FamilyMessageKey, string>>>> = {
   en,
   es,
   'zh-Hans': zhHans,
@@ -51,23 +51,9 @@ export const familyTranslator = createTranslators<FamilyMessageKey>({
   ko,
   fr,
   uk,
-});
-export const PORTAL_LANGUAGES = [
-  'en',
-  'es',
-  'zh-Hans',
-  'zh-Hant',
-  'vi',
-  'ar',
-  'ht',
-  'so',
-  'pt',
-  'ru',
-  'tl',
-  'ko',
-  'fr',
-  'uk',
-] as const;
+};
+export const familyTranslator = createTranslators<FamilyMessageKey>(FAMILY_CATALOGUES);
+export const PORTAL_LANGUAGES = Object.keys(FAMILY_CATALOGUES) as LanguageCode[];
 
 /** The language cookie: remembered on the device before and after signing in (a year). */
 export const LANGUAGE_COOKIE = 'homeroom_lang';

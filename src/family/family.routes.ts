@@ -796,63 +796,99 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         <button type="submit">${t.t('report.send')}</button>
       </form>`;
 
-    scope.get<{ Params: { studentId: string }; Querystring: { lang?: string } }>(
-      '/family/children/:studentId/report',
-      { config: { access: 'family' } },
-      async (request, reply) => {
-        const t = await pageTranslator(request, reply);
-        const found = await child(request.family, request.params.studentId);
-        const today = await districtToday(db, request.family.districtId);
-        return sendFamilyPage(reply, {
+    /**
+     * A form about one child (`/family/children/:studentId/<page>`): GET shows it; POST does
+     * `act` and goes back to the child's page with its notice, or shows the form again with what
+     * was typed and what is wrong. Another family's child is not found.
+     */
+    const childFormPage = (page: {
+      readonly page: string;
+      readonly title: FamilyMessageKey;
+      readonly render: (
+        request: FastifyRequest,
+        t: FamilyTranslator,
+        found: FamilyChild,
+        values: Form,
+        error?: string,
+      ) => Promise<SafeHtml>;
+      readonly act: (
+        request: FastifyRequest,
+        t: FamilyTranslator,
+        found: FamilyChild,
+        form: Form,
+      ) => Promise<string>;
+    }) => {
+      const show = (
+        request: FastifyRequest,
+        reply: FastifyReply,
+        t: FamilyTranslator,
+        found: FamilyChild,
+        main: SafeHtml,
+        status = 200,
+      ) =>
+        sendFamilyPage(reply, {
           t,
           principal: request.family,
           current: 'children',
-          title: t.t('report.title'),
-          path: `/family/children/${found.studentId}/report`,
-          main: reportForm(t, found, today, {}),
+          title: t.t(page.title),
+          path: `/family/children/${found.studentId}/${page.page}`,
+          status,
+          main,
         });
-      },
-    );
+      scope.get<{ Params: { studentId: string }; Querystring: { lang?: string } }>(
+        `/family/children/:studentId/${page.page}`,
+        { config: { access: 'family' } },
+        async (request, reply) => {
+          const t = await pageTranslator(request, reply);
+          const found = await child(request.family, request.params.studentId);
+          return show(request, reply, t, found, await page.render(request, t, found, {}));
+        },
+      );
+      scope.post<{ Params: { studentId: string } }>(
+        `/family/children/:studentId/${page.page}`,
+        { config: { access: 'family' } },
+        async (request, reply) => {
+          const t = translatorFor(request, request.family);
+          const found = await child(request.family, request.params.studentId);
+          const form = (request.body ?? {}) as Form;
+          try {
+            const notice = await page.act(request, t, found, form);
+            return redirectWithNotice(reply, `/family/children/${found.studentId}`, notice);
+          } catch (error) {
+            if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
+            return show(
+              request,
+              reply,
+              t,
+              found,
+              await page.render(request, t, found, form, errorText(t, error)),
+              400,
+            );
+          }
+        },
+      );
+    };
 
-    scope.post<{ Params: { studentId: string } }>(
-      '/family/children/:studentId/report',
-      { config: { access: 'family' } },
-      async (request, reply) => {
-        const t = translatorFor(request, request.family);
-        const found = await child(request.family, request.params.studentId);
-        const form = (request.body ?? {}) as Form;
-        try {
-          const result = await reportAbsence(db, queue, request.family, {
-            studentId: found.studentId,
-            requestId: field(form, 'requestId'),
-            kind: field(form, 'kind') as 'absent',
-            date: field(form, 'date'),
-            until: field(form, 'until') || undefined,
-            time: field(form, 'time') || undefined,
-            reason: field(form, 'reason'),
-            barrier: field(form, 'barrier') || undefined,
-            note: field(form, 'note'),
-          });
-          return redirectWithNotice(
-            reply,
-            `/family/children/${found.studentId}`,
-            t.t('report.sent', { name: result.childName }),
-          );
-        } catch (error) {
-          if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
-          const today = await districtToday(db, request.family.districtId);
-          return sendFamilyPage(reply, {
-            t,
-            principal: request.family,
-            current: 'children',
-            title: t.t('report.title'),
-            path: `/family/children/${found.studentId}/report`,
-            status: 400,
-            main: reportForm(t, found, today, form, errorText(t, error)),
-          });
-        }
+    childFormPage({
+      page: 'report',
+      title: 'report.title',
+      render: async (request, t, found, values, error) =>
+        reportForm(t, found, await districtToday(db, request.family.districtId), values, error),
+      act: async (request, t, found, form) => {
+        const result = await reportAbsence(db, queue, request.family, {
+          studentId: found.studentId,
+          requestId: field(form, 'requestId'),
+          kind: field(form, 'kind') as 'absent',
+          date: field(form, 'date'),
+          until: field(form, 'until') || undefined,
+          time: field(form, 'time') || undefined,
+          reason: field(form, 'reason'),
+          barrier: field(form, 'barrier') || undefined,
+          note: field(form, 'note'),
+        });
+        return t.t('report.sent', { name: result.childName });
       },
-    );
+    });
 
     const surveyForm = (
       t: FamilyTranslator,
@@ -882,66 +918,34 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         <button type="submit">${t.t('survey.send')}</button>
       </form>`;
 
-    scope.get<{ Params: { studentId: string }; Querystring: { lang?: string } }>(
-      '/family/children/:studentId/survey',
-      { config: { access: 'family' } },
-      async (request, reply) => {
-        const t = await pageTranslator(request, reply);
-        const found = await child(request.family, request.params.studentId);
-        return sendFamilyPage(reply, {
-          t,
-          principal: request.family,
-          current: 'children',
-          title: t.t('survey.title'),
-          path: `/family/children/${found.studentId}/survey`,
-          main: surveyForm(t, found, {}),
-        });
-      },
-    );
-
-    scope.post<{ Params: { studentId: string } }>(
-      '/family/children/:studentId/survey',
-      { config: { access: 'family' } },
-      async (request, reply) => {
-        const t = translatorFor(request, request.family);
-        const found = await child(request.family, request.params.studentId);
-        const form = (request.body ?? {}) as Form;
+    childFormPage({
+      page: 'survey',
+      title: 'survey.title',
+      render: async (_request, t, found, values, error) => surveyForm(t, found, values, error),
+      act: async (request, t, found, form) => {
         const scoreText = field(form, 'score');
-        try {
-          if (!/^[0-9a-f-]{36}$/.test(field(form, 'requestId')))
-            throw new AppError('INVALID_INPUT', {
-              message: 'The form is out of date: open it again.',
-              userMessageKey: 'error.title',
-            });
-          await recordSurveyResponse(db, {
-            districtId: request.family.districtId,
-            contactId: request.family.guardians[0]?.contactId as string,
-            studentId: found.studentId,
-            channel: 'portal',
-            score: scoreText === '' ? null : Number(scoreText),
-            answers: {
-              going_well: field(form, 'going_well'),
-              hard: field(form, 'hard'),
-              help: field(form, 'help'),
-            },
-            language: t.language,
-            sourceId: `portal:${field(form, 'requestId')}`,
+        if (!/^[0-9a-f-]{36}$/.test(field(form, 'requestId')))
+          throw new AppError('INVALID_INPUT', {
+            message: 'The form is out of date: open it again.',
+            userMessageKey: 'error.title',
           });
-          return redirectWithNotice(reply, `/family/children/${found.studentId}`, t.t('survey.sent'));
-        } catch (error) {
-          if (!isAppError(error) || error.code !== 'INVALID_INPUT') throw error;
-          return sendFamilyPage(reply, {
-            t,
-            principal: request.family,
-            current: 'children',
-            title: t.t('survey.title'),
-            path: `/family/children/${found.studentId}/survey`,
-            status: 400,
-            main: surveyForm(t, found, form, errorText(t, error)),
-          });
-        }
+        await recordSurveyResponse(db, {
+          districtId: request.family.districtId,
+          contactId: request.family.guardians[0]?.contactId as string,
+          studentId: found.studentId,
+          channel: 'portal',
+          score: scoreText === '' ? null : Number(scoreText),
+          answers: {
+            going_well: field(form, 'going_well'),
+            hard: field(form, 'hard'),
+            help: field(form, 'help'),
+          },
+          language: t.language,
+          sourceId: `portal:${field(form, 'requestId')}`,
+        });
+        return t.t('survey.sent');
       },
-    );
+    });
 
     const childChoice = (
       t: FamilyTranslator,

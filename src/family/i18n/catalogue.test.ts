@@ -9,38 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { getLanguage, LANGUAGES, type LanguageCode } from '../../messaging/content/languages.ts';
 import { type Ast, collectVariables, type VariableKind } from '../../platform/i18n/message-variables.ts';
 import { createTranslators, languageFromHeader } from '../../platform/i18n/translator.ts';
-import { familyTranslator, PORTAL_LANGUAGES } from '../family-page.ts';
-import { ar } from './ar.ts';
+import { FAMILY_CATALOGUES, familyTranslator, PORTAL_LANGUAGES } from '../family-page.ts';
 import { en, type FamilyMessageKey } from './en.ts';
-import { es } from './es.ts';
-import { fr } from './fr.ts';
-import { ht } from './ht.ts';
-import { ko } from './ko.ts';
-import { pt } from './pt.ts';
-import { ru } from './ru.ts';
-import { so } from './so.ts';
-import { tl } from './tl.ts';
-import { uk } from './uk.ts';
-import { vi } from './vi.ts';
-import { zhHans } from './zh-Hans.ts';
-import { zhHant } from './zh-Hant.ts';
 
-const CATALOGUES: Readonly<Record<LanguageCode, Readonly<Record<FamilyMessageKey, string>>>> = {
-  en,
-  es,
-  'zh-Hans': zhHans,
-  'zh-Hant': zhHant,
-  vi,
-  ar,
-  ht,
-  so,
-  pt,
-  ru,
-  tl,
-  ko,
-  fr,
-  uk,
-};
+const CATALOGUES = FAMILY_CATALOGUES;
 const CODES = LANGUAGES.map((language) => language.code);
 const KEYS = Object.keys(en) as FamilyMessageKey[];
 
