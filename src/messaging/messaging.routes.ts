@@ -8,7 +8,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { MARK_REASONS, type MarkReason, recordReportedAbsence } from '../attendance/take-attendance.ts';
+import { MARK_REASONS } from '../attendance/take-attendance.ts';
 import { AppError } from '../platform/errors.ts';
 import type { AppDependencies } from '../platform/http/app.ts';
 import type { StaffRole } from '../staff/staff-principal.ts';
@@ -17,6 +17,7 @@ import { smsSegments } from './content/sms-segments.ts';
 import { SENDABLE_TEMPLATE_KEYS } from './content/templates.ts';
 import { checkTone } from './content/tone-check.ts';
 import { listConversation } from './conversation.repository.ts';
+import { listInbox, markReplyHandled, recordAbsenceFromReply } from './inbox.service.ts';
 import { messageFamily } from './messaging.service.ts';
 import { SEND_MESSAGE } from './send-message.job.ts';
 import { createTranslator } from './translation.ts';
@@ -71,12 +72,6 @@ const RecordAbsenceBody = Type.Object(
 );
 
 /** The attendance reason a family's barrier suggests, when staff do not choose one. */
-const REASON_FOR_BARRIER: Readonly<Record<string, MarkReason>> = {
-  health: 'illness',
-  logistics: 'transport',
-  family_circumstances: 'family',
-  school: 'other',
-};
 const RoutingBody = Type.Object(
   { attendanceAlerts: Type.Boolean(), otherMessages: Type.Boolean() },
   { additionalProperties: false },
@@ -212,20 +207,7 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
     '/api/messaging/inbox',
     { config: { access: { roles: INBOX_READERS } }, schema: { querystring: ListQuery } },
     async (request) => {
-      const districtId = request.staff.districtId;
-      const { rows } = await sql<Record<string, unknown>>`
-        SELECT i.inbound_id, i.channel, i.from_address, i.body, i.translated_body, i.intent, i.received_at, i.contact_id,
-          c.first_name || ' ' || c.last_name AS contact_name,
-          (SELECT json_agg(json_build_object('studentId', s.student_id, 'name', s.first_name || ' ' || s.last_name))
-            FROM student_contacts sc JOIN students s ON s.district_id = sc.district_id AND s.student_id = sc.student_id
-            WHERE sc.district_id = i.district_id AND sc.contact_id = i.contact_id
-              AND ${visibleStudent(request.staff, sql.ref('sc.student_id'))}) AS students
-        FROM inbound_messages i JOIN contacts c ON c.district_id = i.district_id AND c.contact_id = i.contact_id
-        WHERE i.district_id = ${districtId} AND i.handled_at IS NULL
-          AND EXISTS (SELECT 1 FROM student_contacts sc WHERE sc.district_id = i.district_id AND sc.contact_id = i.contact_id
-            AND ${visibleStudent(request.staff, sql.ref('sc.student_id'))})
-        ORDER BY i.received_at DESC LIMIT ${request.query.limit ?? 50}`.execute(db);
-      return { items: rows };
+      return { items: await listInbox(db, request.staff, request.query.limit ?? 50) };
     },
   );
 
@@ -233,14 +215,7 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
     '/api/messaging/inbox/:inboundId/handled',
     { config: { access: { roles: INBOX_READERS } }, schema: { params: InboundParams } },
     async (request) => {
-      const districtId = request.staff.districtId;
-      const result = await sql`
-        UPDATE inbound_messages i SET handled_at = now(), handled_by = ${request.staff.userId}
-        WHERE i.district_id = ${districtId} AND i.inbound_id = ${request.params.inboundId} AND i.handled_at IS NULL
-          AND EXISTS (SELECT 1 FROM student_contacts sc WHERE sc.district_id = i.district_id AND sc.contact_id = i.contact_id
-            AND ${visibleStudent(request.staff, sql.ref('sc.student_id'))})`.execute(db);
-      if (Number(result.numAffectedRows ?? 0) === 0)
-        throw new AppError('NOT_FOUND', { message: 'No such open reply.' });
+      await markReplyHandled(db, request.staff, request.params.inboundId);
       return { inboundId: request.params.inboundId, handled: true };
     },
   );
@@ -252,46 +227,7 @@ export function registerMessagingRoutes(app: FastifyInstance, dependencies: AppD
       schema: { params: InboundParams, body: RecordAbsenceBody },
     },
     async (request) => {
-      const districtId = request.staff.districtId;
-      const { studentId, date, excused } = request.body;
-      const { inboundId } = request.params;
-      if (!(await isStudentVisible(db, request.staff, studentId)))
-        throw new AppError('NOT_FOUND', { message: 'No such student.' });
-      return db.transaction().execute(async (trx) => {
-        const { rows } = await sql<{ body: string; channel: string; intent: { barrier?: string } }>`
-          SELECT i.body, i.channel, i.intent FROM inbound_messages i
-          JOIN student_contacts sc ON sc.district_id = i.district_id AND sc.contact_id = i.contact_id AND sc.student_id = ${studentId}
-          WHERE i.district_id = ${districtId} AND i.inbound_id = ${inboundId}
-          FOR UPDATE OF i`.execute(trx);
-        const found = rows[0];
-        if (!found) throw new AppError('NOT_FOUND', { message: "No such reply from this student's family." });
-        const reason = request.body.reason ?? REASON_FOR_BARRIER[found.intent.barrier ?? ''] ?? 'unknown';
-        await recordReportedAbsence(trx, {
-          districtId,
-          studentId,
-          date,
-          excused,
-          reason,
-          note: `Reported by the family (${found.channel}): ${found.body}`,
-          sourceSystem: 'family-reply',
-          sourceId: `${inboundId}:${studentId}:${date}`,
-          recordedBy: request.staff.userId,
-        });
-        await sql`UPDATE inbound_messages SET handled_at = coalesce(handled_at, now()), handled_by = coalesce(handled_by, ${request.staff.userId})
-          WHERE district_id = ${districtId} AND inbound_id = ${inboundId}`.execute(trx);
-        await sql`
-          INSERT INTO audit_log (district_id, actor_type, actor_id, actor_role, student_id, action, target_type, target_id, outcome, detail)
-          VALUES (${districtId}, 'staff', ${request.staff.userId}, ${request.staff.roles[0] ?? null}, ${studentId},
-            'attendance.record-from-reply', 'inbound_message', ${inboundId}, 'allowed',
-            ${JSON.stringify({ date, excused, reason })})`.execute(trx);
-        return {
-          inboundId,
-          studentId,
-          date,
-          category: excused ? 'excused_absence' : 'unexcused_absence',
-          reason,
-        };
-      });
+      return recordAbsenceFromReply(db, request.staff, request.params.inboundId, request.body);
     },
   );
 

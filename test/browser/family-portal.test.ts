@@ -305,4 +305,53 @@ describe('family portal in Chromium', () => {
     await expect(page.locator('main').textContent()).resolves.not.toContain(other.childName);
     await context.close();
   });
+
+  it("brings a family's report to the staff inbox, where one form records it in the attendance record", async () => {
+    const guardian = await guardianWithAbsences(5, 'en');
+    const family = await newPhone('en-US');
+    await signIn(family.page, guardian, {
+      address: 'Mobile phone number or email',
+      send: 'Send me a code',
+      code: '6-digit code',
+      verify: 'Sign in',
+    });
+    await family.page.getByRole('link', { name: `Report an absence for ${guardian.childName}` }).click();
+    const date = await family.page.getByLabel('Date', { exact: true }).inputValue();
+    await family.page.getByLabel('Why?').selectOption('illness');
+    await family.page
+      .getByLabel('Anything else the school should know? (optional)')
+      .fill('Fever since last night.');
+    await family.page.getByRole('button', { name: 'Send to the school' }).click();
+    await family.page.waitForURL(/notice=/);
+    await family.context.close();
+
+    const staff = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await staff.newPage();
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email').fill('attendance.lead@riverside.example.org');
+    await page.getByLabel('Password').fill('homeroom-demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${baseUrl}/dashboard`);
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    const card = page.locator('li.card', { hasText: 'Fever since last night.' });
+    await expect(card.locator('.meta').first().textContent()).resolves.toContain('reports an absence');
+    await expect(card.getByLabel('Date').inputValue()).resolves.toBe(date);
+    await expect(card.getByLabel('Reason').inputValue()).resolves.toBe('illness');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('staff-inbox'), fullPage: true });
+    await card.getByLabel('Excused').check();
+    await card.getByRole('button', { name: /^Record absence/ }).click();
+    await page.waitForURL(/notice=/);
+    await expect(page.getByRole('status').textContent()).resolves.toBe(
+      `Recorded an excused absence on ${date} (illness).`,
+    );
+    const { rows } = await sql<{ category: string; reason: string; source_system: string }>`
+      SELECT category, reason, source_system FROM attendance_events
+      WHERE student_id = ${guardian.studentId} AND date = ${date} AND source_system = 'family-reply'`.execute(
+      database.db,
+    );
+    expect(rows).toEqual([{ category: 'excused_absence', reason: 'illness', source_system: 'family-reply' }]);
+    await expect(page.locator('li.card', { hasText: 'Fever since last night.' }).count()).resolves.toBe(0);
+    await staff.close();
+  });
 });

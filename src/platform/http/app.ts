@@ -18,6 +18,7 @@ import { registerUnsubscribeRoutes } from '../../messaging/unsubscribe.routes.ts
 import { registerWebhookRoutes } from '../../messaging/webhooks.routes.ts';
 import { registerPlaybookRoutes } from '../../outreach/playbook.routes.ts';
 import { registerDashboardPage } from '../../staff/pages/dashboard.page.ts';
+import { registerInboxPage } from '../../staff/pages/inbox.page.ts';
 import { registerOutreachPages } from '../../staff/pages/outreach.page.ts';
 import { registerSectionPages } from '../../staff/pages/sections.page.ts';
 import { registerStudentPages } from '../../staff/pages/students.page.ts';
@@ -205,6 +206,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerSignInPage(app, dependencies.database);
   registerStudentPages(app, dependencies);
   registerFamilyRoutes(app, dependencies);
+  registerInboxPage(app, dependencies);
   registerSurveyRoutes(app, dependencies);
   registerPolicyRoutes(app, dependencies);
   registerConferenceRoutes(app, dependencies);

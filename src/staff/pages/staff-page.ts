@@ -12,7 +12,14 @@ export { redirectWithNotice } from '../../platform/http/page.ts';
 
 import { hasAnyRole, type StaffPrincipal } from '../staff-principal.ts';
 
-export type StaffSection = 'dashboard' | 'students' | 'worklist' | 'sections' | 'playbooks' | 'outbox';
+export type StaffSection =
+  | 'dashboard'
+  | 'students'
+  | 'inbox'
+  | 'worklist'
+  | 'sections'
+  | 'playbooks'
+  | 'outbox';
 
 export function staffNav(principal: StaffPrincipal, config: Config, current: StaffSection) {
   const links: { href: string; label: string; current?: boolean; section: StaffSection }[] = [
@@ -27,6 +34,9 @@ export function staffNav(principal: StaffPrincipal, config: Config, current: Sta
     hasAnyRole(principal, ['district_admin', 'school_admin', 'attendance_champion', 'counselor', 'teacher'])
   ) {
     links.push({ href: '/worklist', label: 'My worklist', section: 'worklist' });
+  }
+  if (hasAnyRole(principal, ['district_admin', 'school_admin', 'attendance_champion', 'counselor'])) {
+    links.push({ href: '/inbox', label: 'Inbox', section: 'inbox' });
   }
   if (hasAnyRole(principal, ['district_admin', 'school_admin', 'attendance_champion', 'teacher'])) {
     links.push({ href: '/sections', label: 'Take attendance', section: 'sections' });
