@@ -51,6 +51,84 @@ import { hash32, Random, uuidFor } from './random.ts';
 
 export { DEMO_DISTRICT_ID, DEMO_DISTRICT_SLUG } from './demo-plan.ts';
 
+/** The demo district's community resources (fictional), by the barriers they help with. */
+const DEMO_RESOURCES = [
+  {
+    name: 'Riverside Transit student pass',
+    description:
+      'Free bus rides to and from school for students and one parent. Ask the school office for a pass.',
+    phone: '(217) 555-0140',
+    barriers: ['transportation'],
+    translations: {
+      es: {
+        name: 'Pase estudiantil de Riverside Transit',
+        description:
+          'Viajes gratis en autobús a la escuela para estudiantes y un padre o madre. Pida un pase en la oficina de la escuela.',
+      },
+      ar: {
+        name: 'بطاقة الطالب من Riverside Transit',
+        description:
+          'رحلات مجانية بالحافلة من المدرسة وإليها للطلاب ولأحد الوالدين. اطلبوا البطاقة من مكتب المدرسة.',
+      },
+    },
+  },
+  {
+    name: 'Riverside Community Health Clinic',
+    description:
+      'Care for asthma and other illnesses, on a sliding fee, with interpreters. Walk-ins on weekday mornings.',
+    phone: '(217) 555-0141',
+    barriers: ['health'],
+    translations: {
+      es: {
+        name: 'Clínica Comunitaria de Salud de Riverside',
+        description:
+          'Atención del asma y otras enfermedades, con tarifa según ingresos e intérpretes. Sin cita por las mañanas entre semana.',
+      },
+      ar: {
+        name: 'عيادة ريفرسايد الصحية المجتمعية',
+        description: 'علاج الربو وأمراض أخرى برسوم حسب الدخل ومع مترجمين. بدون موعد صباح أيام الأسبوع.',
+      },
+    },
+  },
+  {
+    name: 'Riverside Family Housing Help Line',
+    description:
+      'Help for families who are moving, staying with others or at risk of losing their home. Children keep their school.',
+    phone: '(217) 555-0142',
+    barriers: ['housing'],
+    translations: {
+      es: {
+        name: 'Línea de ayuda de vivienda familiar de Riverside',
+        description:
+          'Ayuda para familias que se mudan, viven con otras personas o pueden perder su casa. Los niños siguen en su escuela.',
+      },
+      ar: {
+        name: 'خط المساعدة السكنية للعائلات في ريفرسايد',
+        description:
+          'مساعدة للعائلات التي تنتقل أو تقيم لدى آخرين أو قد تفقد مسكنها. يبقى الأطفال في مدرستهم.',
+      },
+    },
+  },
+  {
+    name: 'Riverside Food Pantry and Clothing Closet',
+    description:
+      'Food, school clothes, coats and supplies for families, no questions asked. Open Tuesday and Saturday.',
+    phone: '(217) 555-0143',
+    barriers: ['basic_needs'],
+    translations: {
+      es: {
+        name: 'Banco de alimentos y ropero de Riverside',
+        description:
+          'Comida, ropa escolar, abrigos y útiles para familias, sin preguntas. Abierto martes y sábado.',
+      },
+      ar: {
+        name: 'بنك الطعام وخزانة الملابس في ريفرسايد',
+        description: 'طعام وملابس مدرسية ومعاطف ولوازم للعائلات دون أي أسئلة. مفتوح يومي الثلاثاء والسبت.',
+      },
+    },
+  },
+] as const;
+
 /** The demo district's attendance policy, for families to read and sign in the portal. */
 const DEMO_POLICY = {
   en: {
@@ -91,6 +169,7 @@ const STRUCTURE_TABLES = [
   'districts',
   'messaging_settings',
   'attendance_policies',
+  'community_resources',
   'school_years',
   'sessions',
   'schools',
@@ -264,6 +343,15 @@ function* generateStructure(plan: DistrictPlan, options: DemoOptions): Generator
         translations: { es: DEMO_POLICY.es, ar: DEMO_POLICY.ar } as never,
       },
     ],
+    // Fictional services (555-01xx numbers) for families who ask for help in the portal.
+    community_resources: DEMO_RESOURCES.map((resource) => ({
+      district_id: d,
+      name: resource.name,
+      description: resource.description,
+      phone: resource.phone,
+      barriers: [...resource.barriers] as never,
+      translations: resource.translations as never,
+    })),
     school_years: [
       {
         district_id: d,

@@ -682,4 +682,73 @@ describe(`family portal routes (${testEngine()})`, () => {
     expect(after.body).toContain('Your meeting about');
     expect(after.body).toContain('By phone');
   });
+
+  it('shows a family who asks for help the community resources for that barrier, in their language', async () => {
+    const [child] = await studentIds(34, 1);
+    const guardian = await addGuardian(bench(), { studentId: child as string, language: 'es' });
+    const admin = await signInAs(app, 'admin@riverside.example.org');
+    const added = await app.inject({
+      method: 'POST',
+      url: '/api/community-resources',
+      headers: { cookie: admin },
+      payload: {
+        name: 'Night bus for shift workers',
+        description: 'A late bus for parents who work nights.',
+        phone: '(217) 555-0199',
+        barriers: ['work', 'transportation'],
+        translations: {
+          es: {
+            name: 'Autobús nocturno',
+            description: 'Un autobús tarde para padres que trabajan de noche.',
+          },
+        },
+      },
+    });
+    expect(added.statusCode).toBe(201);
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/community-resources',
+      headers: { cookie: admin },
+      payload: { name: 'x', description: 'y', barriers: ['weather'] },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.message).toContain('weather is not one');
+
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const asked = await app.inject({
+      method: 'POST',
+      url: '/family/help',
+      headers: { cookie, ...FORM },
+      payload: form({
+        requestId: crypto.randomUUID(),
+        studentId: child as string,
+        barrier: 'transportation',
+      }),
+    });
+    expect(asked.statusCode).toBe(303);
+    const page = await app.inject({
+      method: 'GET',
+      url: String(asked.headers.location),
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(page.body).toContain('Ayuda cerca de usted');
+    expect(page.body).toContain('Autobús nocturno');
+    // The demo's transit pass helps with transportation too; the clinic (health) is not shown.
+    expect(page.body).toContain('Pase estudiantil de Riverside Transit');
+    expect(page.body).not.toContain('Clínica Comunitaria');
+    expect(page.body).toContain('href="tel:2175550199"');
+
+    // A retired resource is no longer shown.
+    await app.inject({
+      method: 'DELETE',
+      url: `/api/community-resources/${added.json().resourceId}`,
+      headers: { cookie: admin },
+    });
+    const after = await app.inject({
+      method: 'GET',
+      url: String(asked.headers.location),
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(after.body).not.toContain('Autobús nocturno');
+  });
 });

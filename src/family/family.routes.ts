@@ -64,6 +64,7 @@ import {
 } from './family-page.ts';
 import type { FamilyMessageKey } from './i18n/en.ts';
 import { currentPolicy, signaturesOf, signPolicy } from './policy.service.ts';
+import { resourcesFor } from './resources.service.ts';
 import { recordSurveyResponse } from './survey.service.ts';
 
 const familyCss = readFileSync(new URL('./family.css', import.meta.url), 'utf8');
@@ -981,7 +982,7 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         request: FastifyRequest,
         reply: FastifyReply,
         form: Form,
-      ) => Promise<{ t: FamilyTranslator; notice: FamilyMessageKey }>;
+      ) => Promise<{ t: FamilyTranslator; notice: FamilyMessageKey; query?: Record<string, string> }>;
     }) => {
       const send = async (
         request: FastifyRequest,
@@ -1008,8 +1009,9 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
       scope.post(page.path, { config: { access: 'family' } }, async (request, reply) => {
         const form = (request.body ?? {}) as Form;
         try {
-          const { t, notice } = await page.act(request, reply, form);
-          return redirectWithNotice(reply, page.path, t.t(notice));
+          const { t, notice, query } = await page.act(request, reply, form);
+          const path = query ? `${page.path}?${new URLSearchParams(query)}` : page.path;
+          return redirectWithNotice(reply, path, t.t(notice));
         } catch (error) {
           if (!isAppError(error) || (error.code !== 'INVALID_INPUT' && error.code !== 'CONFLICT'))
             throw error;
@@ -1068,8 +1070,25 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
       render: async (request, t, form, error) => {
         const values = form ?? {};
         const children = await familyChildren(db, request.family);
+        const asked = (request.query as { barrier?: string }).barrier;
+        const resources =
+          !form && asked && asked in FAMILY_BARRIERS
+            ? await resourcesFor(db, request.family.districtId, asked, t.language)
+            : [];
+        const help =
+          resources.length > 0
+            ? html`<section class="card" aria-labelledby="resources"><h2 id="resources">${t.t('help.resourcesTitle')}</h2>
+            <p>${t.t('help.resourcesIntro')}</p>
+            <ul class="resources">${resources.map(
+              (resource) => html`<li><strong>${resource.name}</strong><br>${resource.description}
+              ${resource.address ? html`<br>${resource.address}` : ''}
+              ${resource.phone ? html`<br><a href="tel:${resource.phone.replace(/[^+\d]/g, '')}">${t.t('help.call', { phone: resource.phone })}</a>` : ''}
+              ${resource.url ? html` · <a href="${resource.url}" rel="noopener noreferrer">${t.t('help.website')}</a>` : ''}</li>`,
+            )}</ul></section>`
+            : '';
         return html`<h1>${t.t('help.title')}</h1>
         <p>${t.t('help.intro')}</p>
+        ${help}
         ${errorBox(error)}
         ${
           children.length === 0
@@ -1098,7 +1117,11 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           barrier: field(form, 'barrier'),
           note: field(form, 'note'),
         });
-        return { t: translatorFor(request, request.family), notice: 'help.sent' };
+        return {
+          t: translatorFor(request, request.family),
+          notice: 'help.sent',
+          query: { barrier: field(form, 'barrier') },
+        };
       },
     });
 

@@ -196,6 +196,11 @@ export const ar = {
   'conference.bookedNotice': 'شكرًا لكم. تم حجز اجتماعكم.',
   'conference.gone': 'هذا الموعد لم يعد متاحًا. يُرجى اختيار موعد آخر.',
 
+  'help.resourcesTitle': 'مساعدة بالقرب منكم',
+  'help.resourcesIntro': 'بينما تنتظرون اتصال المدرسة، قد تساعدكم هذه الخدمات:',
+  'help.call': 'اتصلوا على {phone}',
+  'help.website': 'الموقع الإلكتروني',
+
   'settings.title': 'الإعدادات',
   'settings.language': 'لغة الرسائل وهذا الموقع',
   'settings.channel': 'كيف تفضّلون أن تتواصل معكم المدرسة أولًا؟',

@@ -53,6 +53,7 @@ const SAMPLE = {
   when: 'Tuesday, March 2 at 3:30 PM',
   mode: 'by phone',
   host: 'Ms. Rivera',
+  phone: '(217) 555-0140',
 };
 
 describe('family portal catalogues', () => {

@@ -194,6 +194,11 @@ export const en = {
   'conference.bookedNotice': 'Thank you. Your meeting is booked.',
   'conference.gone': 'That time is no longer available. Please choose another.',
 
+  'help.resourcesTitle': 'Help near you',
+  'help.resourcesIntro': 'While you wait for the school to call, these services may help:',
+  'help.call': 'Call {phone}',
+  'help.website': 'Website',
+
   'settings.title': 'Settings',
   'settings.language': 'Language for messages and this site',
   'settings.channel': 'How should the school reach you first?',

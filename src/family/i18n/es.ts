@@ -198,6 +198,11 @@ export const es = {
   'conference.bookedNotice': 'Gracias. Su reunión quedó reservada.',
   'conference.gone': 'Esa hora ya no está disponible. Elija otra, por favor.',
 
+  'help.resourcesTitle': 'Ayuda cerca de usted',
+  'help.resourcesIntro': 'Mientras espera la llamada de la escuela, estos servicios le pueden ayudar:',
+  'help.call': 'Llamar al {phone}',
+  'help.website': 'Sitio web',
+
   'settings.title': 'Preferencias',
   'settings.language': 'Idioma de los mensajes y de este sitio',
   'settings.channel': '¿Cómo prefiere que la escuela se comunique con usted?',

@@ -204,6 +204,11 @@ export const fr = {
   'conference.bookedNotice': 'Merci. Votre rendez-vous est réservé.',
   'conference.gone': "Ce créneau n'est plus disponible. Veuillez en choisir un autre.",
 
+  'help.resourcesTitle': 'De l’aide près de chez vous',
+  'help.resourcesIntro': "En attendant l'appel de l'école, ces services peuvent vous aider :",
+  'help.call': 'Appeler le {phone}',
+  'help.website': 'Site web',
+
   'settings.title': 'Paramètres',
   'settings.language': 'Langue des messages et de ce site',
   'settings.channel': "Comment l'école doit-elle vous joindre en priorité ?",

@@ -196,6 +196,11 @@ export const ht = {
   'conference.bookedNotice': 'Mèsi. Randevou ou rezève.',
   'conference.gone': 'Lè sa a pa disponib ankò. Tanpri chwazi yon lòt.',
 
+  'help.resourcesTitle': 'Èd toupre w',
+  'help.resourcesIntro': 'Pandan w ap tann lekòl la rele w, sèvis sa yo ka ede w:',
+  'help.call': 'Rele {phone}',
+  'help.website': 'Sit entènèt',
+
   'settings.title': 'Paramèt',
   'settings.language': 'Lang pou mesaj yo ak sit sa a',
   'settings.channel': 'Ki jan lekòl la ta dwe kontakte w an premye?',

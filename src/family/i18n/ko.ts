@@ -196,6 +196,11 @@ export const ko = {
   'conference.bookedNotice': '감사합니다. 상담이 예약되었습니다.',
   'conference.gone': '그 시간은 더 이상 예약할 수 없습니다. 다른 시간을 선택해 주세요.',
 
+  'help.resourcesTitle': '가까운 도움',
+  'help.resourcesIntro': '학교의 연락을 기다리시는 동안 다음 서비스가 도움이 될 수 있습니다:',
+  'help.call': '{phone}로 전화하기',
+  'help.website': '웹사이트',
+
   'settings.title': '설정',
   'settings.language': '메시지와 이 사이트의 언어',
   'settings.channel': '학교에서 먼저 어떤 방법으로 연락드릴까요?',

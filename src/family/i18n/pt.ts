@@ -198,6 +198,11 @@ export const pt = {
   'conference.bookedNotice': 'Obrigado. Sua reunião está marcada.',
   'conference.gone': 'Esse horário não está mais disponível. Escolha outro, por favor.',
 
+  'help.resourcesTitle': 'Ajuda perto de você',
+  'help.resourcesIntro': 'Enquanto espera a escola ligar, estes serviços podem ajudar:',
+  'help.call': 'Ligar para {phone}',
+  'help.website': 'Site',
+
   'settings.title': 'Configurações',
   'settings.language': 'Idioma das mensagens e deste site',
   'settings.channel': 'Como a escola deve falar com você primeiro?',

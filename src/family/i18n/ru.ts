@@ -199,6 +199,11 @@ export const ru = {
   'conference.bookedNotice': 'Спасибо. Ваша встреча назначена.',
   'conference.gone': 'Это время уже занято. Пожалуйста, выберите другое.',
 
+  'help.resourcesTitle': 'Помощь рядом с вами',
+  'help.resourcesIntro': 'Пока вы ждёте звонка из школы, вам могут помочь эти службы:',
+  'help.call': 'Позвонить: {phone}',
+  'help.website': 'Сайт',
+
   'settings.title': 'Настройки',
   'settings.language': 'Язык сообщений и этого сайта',
   'settings.channel': 'Как школе лучше связываться с вами в первую очередь?',

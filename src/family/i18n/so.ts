@@ -208,6 +208,11 @@ export const so = {
   'conference.bookedNotice': 'Mahadsanid. Kulankaaga waa la qabsaday.',
   'conference.gone': 'Waqtigaas lama heli karo hadda. Fadlan dooro mid kale.',
 
+  'help.resourcesTitle': 'Caawimaad kuu dhow',
+  'help.resourcesIntro': 'Inta aad sugayso in iskuulku ku soo waco, adeegyadan ayaa ku caawin kara:',
+  'help.call': 'Wac {phone}',
+  'help.website': 'Bogga internetka',
+
   'settings.title': 'Dejinta',
   'settings.language': 'Luqadda fariimaha iyo boggan',
   'settings.channel': 'Sidee ayuu iskuulku marka hore kuula soo xiriiraa?',

@@ -207,6 +207,12 @@ export const tl = {
   'conference.bookedNotice': 'Salamat. Naka-book na ang inyong pulong.',
   'conference.gone': 'Hindi na available ang oras na iyon. Pumili po ng iba.',
 
+  'help.resourcesTitle': 'Tulong na malapit sa inyo',
+  'help.resourcesIntro':
+    'Habang hinihintay ninyo ang tawag ng paaralan, maaaring makatulong ang mga serbisyong ito:',
+  'help.call': 'Tumawag sa {phone}',
+  'help.website': 'Website',
+
   'settings.title': 'Mga setting',
   'settings.language': 'Wika ng mga mensahe at ng site na ito',
   'settings.channel': 'Paano kayo unang kokontakin ng paaralan?',

@@ -200,6 +200,11 @@ export const uk = {
   'conference.bookedNotice': 'Дякуємо. Вашу зустріч призначено.',
   'conference.gone': 'Цей час уже недоступний. Будь ласка, виберіть інший.',
 
+  'help.resourcesTitle': 'Допомога поруч із вами',
+  'help.resourcesIntro': 'Поки ви чекаєте дзвінка зі школи, вам можуть допомогти ці служби:',
+  'help.call': 'Зателефонувати: {phone}',
+  'help.website': 'Вебсайт',
+
   'settings.title': 'Налаштування',
   'settings.language': 'Мова повідомлень і цього сайту',
   'settings.channel': "Як школі краще зв'язуватися з вами насамперед?",

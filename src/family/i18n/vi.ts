@@ -198,6 +198,11 @@ export const vi = {
   'conference.bookedNotice': 'Cảm ơn quý vị. Buổi gặp đã được đặt.',
   'conference.gone': 'Giờ đó không còn trống. Xin chọn giờ khác.',
 
+  'help.resourcesTitle': 'Hỗ trợ gần quý vị',
+  'help.resourcesIntro': 'Trong khi chờ nhà trường gọi, các dịch vụ này có thể giúp quý vị:',
+  'help.call': 'Gọi {phone}',
+  'help.website': 'Trang web',
+
   'settings.title': 'Cài đặt',
   'settings.language': 'Ngôn ngữ cho tin nhắn và trang web này',
   'settings.channel': 'Trường nên liên lạc với quý vị trước tiên bằng cách nào?',

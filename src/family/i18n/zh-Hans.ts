@@ -187,6 +187,11 @@ export const zhHans = {
   'conference.bookedNotice': '谢谢。您的会面已预约。',
   'conference.gone': '这个时间已经没有了。请选择其他时间。',
 
+  'help.resourcesTitle': '您附近的帮助',
+  'help.resourcesIntro': '在等待学校来电期间，这些服务也许能帮到您：',
+  'help.call': '拨打 {phone}',
+  'help.website': '网站',
+
   'settings.title': '设置',
   'settings.language': '消息和本网站使用的语言',
   'settings.channel': '学校应该优先用哪种方式联系您？',

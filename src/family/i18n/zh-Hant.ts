@@ -188,6 +188,11 @@ export const zhHant = {
   'conference.bookedNotice': '謝謝。您的會面已預約。',
   'conference.gone': '這個時間已經沒有了。請選擇其他時間。',
 
+  'help.resourcesTitle': '您附近的協助',
+  'help.resourcesIntro': '在等待學校來電期間，這些服務也許能幫到您：',
+  'help.call': '撥打 {phone}',
+  'help.website': '網站',
+
   'settings.title': '設定',
   'settings.language': '訊息和本網站使用的語言',
   'settings.channel': '學校應該優先用哪種方式聯絡您？',

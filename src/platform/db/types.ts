@@ -105,6 +105,21 @@ export interface CaseloadStudents {
   assigned_on: Generated<string>;
 }
 
+export interface CommunityResources {
+  district_id: string;
+  resource_id: Generated<string>;
+  name: string;
+  description: string;
+  phone: string | null;
+  url: string | null;
+  address: string | null;
+  barriers: string[];
+  translations: Generated<Json>;
+  active: Generated<boolean>;
+  updated_by: string | null;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface ConferenceSlots {
   district_id: string;
   slot_id: Generated<string>;
@@ -654,6 +669,7 @@ export interface DB {
   calendar_days: CalendarDays;
   calendars: Calendars;
   caseload_students: CaseloadStudents;
+  community_resources: CommunityResources;
   conference_slots: ConferenceSlots;
   contact_consents: ContactConsents;
   contact_emails: ContactEmails;

@@ -10,6 +10,7 @@ import { registerTakeAttendanceRoutes } from '../../attendance/take-attendance.r
 import { registerConferenceRoutes } from '../../family/conference.routes.ts';
 import { registerFamilyRoutes } from '../../family/family.routes.ts';
 import { registerPolicyRoutes } from '../../family/policy.routes.ts';
+import { registerResourceRoutes } from '../../family/resources.routes.ts';
 import { registerSurveyRoutes } from '../../family/survey.routes.ts';
 import { registerDevOutboxRoutes } from '../../messaging/dev-outbox.routes.ts';
 import { registerEmailInboundRoutes } from '../../messaging/email-inbound.routes.ts';
@@ -210,6 +211,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerSurveyRoutes(app, dependencies);
   registerPolicyRoutes(app, dependencies);
   registerConferenceRoutes(app, dependencies);
+  registerResourceRoutes(app, dependencies);
   registerDashboardPage(app, dependencies);
   registerOutreachPages(app, dependencies);
   registerSectionPages(app, dependencies);

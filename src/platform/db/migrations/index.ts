@@ -17,6 +17,7 @@ import * as surveyResponses from './2026-11-23T2200_survey-responses.ts';
 import * as attendancePolicies from './2026-11-23T2300_attendance-policies.ts';
 import * as conferenceSlots from './2026-11-23T2330_conference-slots.ts';
 import * as familyIndexes from './2026-11-23T2340_family-indexes.ts';
+import * as communityResources from './2026-11-23T2350_community-resources.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_create-foundation': createFoundation,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2300_attendance-policies': attendancePolicies,
   '2026-11-23T2330_conference-slots': conferenceSlots,
   '2026-11-23T2340_family-indexes': familyIndexes,
+  '2026-11-23T2350_community-resources': communityResources,
 };
