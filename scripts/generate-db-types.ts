@@ -29,6 +29,7 @@ const SCALARS: Record<string, string> = {
   bool: 'boolean',
   jsonb: 'Json',
   json: 'Json',
+  bytea: 'Buffer',
 };
 
 interface ColumnRow {

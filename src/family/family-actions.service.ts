@@ -21,6 +21,7 @@ import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { JobSender } from '../platform/jobs/job.ts';
 import { districtToday } from '../roster/district.repository.ts';
+import { checkAttachment, storeAttachment } from './attachments.service.ts';
 import { familyChildren } from './family.repository.ts';
 import type { FamilyPrincipal } from './family-auth.service.ts';
 import { portalLink } from './portal-rights.ts';
@@ -143,6 +144,8 @@ export interface AbsenceReport {
   readonly reason: string;
   readonly barrier?: string | undefined;
   readonly note?: string | undefined;
+  /** A photo of a note (a picture or a PDF, at most 5 MB), kept with the report. */
+  readonly photo?: Buffer | undefined;
 }
 
 /**
@@ -193,11 +196,13 @@ export async function reportAbsence(
   const time =
     report.kind !== 'absent' && report.time && /^\d{2}:\d{2}$/.test(report.time) ? report.time : undefined;
   const note = checkNote(report.note);
+  const photo = report.photo && report.photo.length > 0 ? report.photo : undefined;
+  if (photo) checkAttachment(photo);
   const what =
     report.kind === 'absent'
       ? `Absent ${until && until !== report.date ? `from ${report.date} to ${until}` : `on ${report.date}`}`
       : `${report.kind === 'late' ? 'Arriving late' : 'Leaving early'} on ${report.date}${time ? ` at about ${time}` : ''}`;
-  const body = `${what} (${report.reason}${barrier ? `; barrier: ${barrier}` : ''}) — reported in the family portal for ${child.name}.${note ? ` ${note}` : ''}`;
+  const body = `${what} (${report.reason}${barrier ? `; barrier: ${barrier}` : ''}) — reported in the family portal for ${child.name}.${note ? ` ${note}` : ''}${photo ? ' A photo of a note is attached.' : ''}`;
   return db.transaction().execute(async (trx) => {
     const result = await recordPortalReply(
       trx,
@@ -225,6 +230,7 @@ export async function reportAbsence(
       queue,
       note !== '',
     );
+    if (photo && result.created) await storeAttachment(trx, principal.districtId, result.inboundId, photo);
     return { ...result, childName: child.name };
   });
 }

@@ -751,4 +751,107 @@ describe(`family portal routes (${testEngine()})`, () => {
     });
     expect(after.body).not.toContain('Autobús nocturno');
   });
+
+  it('keeps a photo of a note with a report, recognised by its bytes, for staff who may see it', async () => {
+    const [child] = await studentIds(35, 1);
+    const guardian = await addGuardian(bench(), { studentId: child as string });
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(200, 7),
+    ]);
+    const multipartBody = (
+      fields: Record<string, string>,
+      file?: { data: Buffer; name: string; type: string },
+    ) => {
+      const boundary = `----homeroom${crypto.randomUUID()}`;
+      const parts: Buffer[] = [];
+      for (const [name, value] of Object.entries(fields)) {
+        parts.push(
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+        );
+      }
+      if (file) {
+        parts.push(
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+          ),
+          file.data,
+          Buffer.from('\r\n'),
+        );
+      }
+      parts.push(Buffer.from(`--${boundary}--\r\n`));
+      return {
+        payload: Buffer.concat(parts),
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      };
+    };
+    const fields = { kind: 'absent', date: today, reason: 'medical', note: 'Note attached' };
+    const report = (file?: { data: Buffer; name: string; type: string }, requestId = crypto.randomUUID()) => {
+      const body = multipartBody({ ...fields, requestId }, file);
+      return app.inject({
+        method: 'POST',
+        url: `/family/children/${child}/report`,
+        headers: { cookie, accept: 'text/html', ...body.headers },
+        payload: body.payload,
+      });
+    };
+    // A file that only claims to be a picture is refused, naming what is accepted, and nothing is kept.
+    const fake = await report({
+      data: Buffer.from('<script>alert(1)</script>'),
+      name: 'note.png',
+      type: 'image/png',
+    });
+    expect(fake.statusCode).toBe(400);
+    expect(fake.body).toContain(
+      'The photo must be a picture (JPEG, PNG, WEBP or HEIC) or a PDF, up to 5 MB.',
+    );
+    expect(fake.body).toContain('Note attached');
+    const tooBig = await report({
+      data: Buffer.concat([png, Buffer.alloc(5 * 1024 * 1024)]),
+      name: 'big.png',
+      type: 'image/png',
+    });
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.body).toContain('The photo must be a picture');
+    expect(await portalReplies(guardian.contactId)).toEqual([]);
+
+    const sent = await report({ data: png, name: 'note.jpg', type: 'image/jpeg' });
+    expect(sent.statusCode).toBe(303);
+    const { rows } = await sql<{ attachment_id: string; content_type: string }>`
+      SELECT a.attachment_id, a.content_type FROM inbound_attachments a
+      JOIN inbound_messages i ON i.district_id = a.district_id AND i.inbound_id = a.inbound_id
+      WHERE i.contact_id = ${guardian.contactId}`.execute(database.db);
+    // The type comes from the bytes (a PNG), not from what the browser said (JPEG).
+    expect(rows.map((row) => row.content_type)).toEqual(['image/png']);
+    const attachmentId = rows[0]?.attachment_id as string;
+
+    const lead = await signInAs(app, 'attendance.lead@riverside.example.org');
+    const inbox = await app.inject({
+      method: 'GET',
+      url: '/inbox',
+      headers: { cookie: lead, accept: 'text/html' },
+    });
+    expect(inbox.body).toContain(`/inbox/attachments/${attachmentId}`);
+    const photo = await app.inject({
+      method: 'GET',
+      url: `/inbox/attachments/${attachmentId}`,
+      headers: { cookie: lead },
+    });
+    expect(photo.statusCode).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/png');
+    expect(photo.headers['content-security-policy']).toContain('sandbox');
+    expect(Buffer.compare(photo.rawPayload, png)).toBe(0);
+    // A teacher may not open the inbox; a principal of another school does not see this family.
+    const teacher = await signInAs(app, 'teacher@riverside.example.org');
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/inbox/attachments/${attachmentId}`,
+          headers: { cookie: teacher },
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
 });

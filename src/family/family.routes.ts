@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { getLanguage, LANGUAGES, type LanguageCode } from '../messaging/content/languages.ts';
@@ -17,6 +18,7 @@ import { readFamilyToken, setFamilyCookie } from '../platform/http/auth.ts';
 import { html, type SafeHtml } from '../platform/http/html.ts';
 import { trajectoryChart } from '../platform/http/trajectory-chart.ts';
 import { districtToday } from '../roster/district.repository.ts';
+import { ATTACHMENT_MAX_BYTES } from './attachments.service.ts';
 import { bookConferenceSlot, familyConferenceSlots } from './conference.service.ts';
 import {
   type CalendarDay,
@@ -249,6 +251,14 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
 
   app.register(async (scope) => {
     await scope.register(formbody, { bodyLimit: 16_384 });
+    // The absence report may carry a photo of a note: one file, at most 5 MB, kept in memory.
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: ATTACHMENT_MAX_BYTES, files: 1, fields: 20, fieldSize: 4096 },
+      async onFile(part) {
+        (part as unknown as { value: Buffer }).value = await part.toBuffer();
+      },
+    });
 
     // A family sees pages in their language, never JSON or an English error.
     scope.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -283,7 +293,9 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           : status === 403
             ? t.t('error.notAllowed')
             : status === 413
-              ? t.t('error.tooLong')
+              ? (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE'
+                ? t.t('report.error.photo')
+                : t.t('error.tooLong')
               : isAppError(error)
                 ? errorText(t, error)
                 : t.t('error.title');
@@ -768,7 +780,7 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
     ): SafeHtml => html`<h1>${t.t('report.title')}</h1>
       <p>${t.t('report.for', { name: `${found.name} ${found.lastName}` })}</p>
       ${errorBox(error)}
-      <form method="post" action="/family/children/${found.studentId}/report" class="stack" novalidate>
+      <form method="post" action="/family/children/${found.studentId}/report" class="stack" enctype="multipart/form-data" novalidate>
         ${requestIdField()}
         <fieldset><legend>${t.t('report.kind')}</legend>
           ${REPORT_KINDS.map(
@@ -794,6 +806,9 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         )}</select>
         <label for="note">${t.t('report.note')}</label>
         <textarea id="note" name="note" rows="3" maxlength="1000">${values.note ?? ''}</textarea>
+        <label for="photo">${t.t('report.photo')}</label>
+        <p class="hint" id="photo-hint">${t.t('report.photoHint')}</p>
+        <input id="photo" name="photo" type="file" accept="image/*,application/pdf" aria-describedby="photo-hint">
         <button type="submit">${t.t('report.send')}</button>
       </form>`;
 
@@ -886,6 +901,9 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           reason: field(form, 'reason'),
           barrier: field(form, 'barrier') || undefined,
           note: field(form, 'note'),
+          photo: Buffer.isBuffer((form as Record<string, unknown>).photo)
+            ? ((form as Record<string, unknown>).photo as Buffer)
+            : undefined,
         });
         return t.t('report.sent', { name: result.childName });
       },

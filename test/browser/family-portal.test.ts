@@ -150,6 +150,14 @@ describe('family portal in Chromium', () => {
     await page.getByLabel('Arriving late').check();
     await page.getByLabel('Why?').selectOption('medical');
     await page.getByLabel('Anything else the school should know? (optional)').fill('Dentist at 8, in by 10.');
+    await page.getByLabel('A photo of a note (optional)').setInputFiles({
+      name: 'note.png',
+      mimeType: 'image/png',
+      buffer: Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        Buffer.alloc(64),
+      ]),
+    });
     await checkPage(page, 'report-en');
     await page.getByRole('button', { name: 'Send to the school' }).click();
     await page.waitForURL(/notice=/);
@@ -162,6 +170,10 @@ describe('family portal in Chromium', () => {
       SELECT intent FROM inbound_messages WHERE contact_id = ${guardian.contactId} AND channel = 'portal'`.execute(
       database.db,
     );
+    const photos = await sql<{ content_type: string }>`SELECT a.content_type FROM inbound_attachments a
+      JOIN inbound_messages i ON i.district_id = a.district_id AND i.inbound_id = a.inbound_id
+      WHERE i.contact_id = ${guardian.contactId}`.execute(database.db);
+    expect(photos.rows).toEqual([{ content_type: 'image/png' }]);
     expect(reports.rows.map((row) => row.intent)).toEqual([
       expect.objectContaining({
         intent: 'absence_reason',

@@ -201,6 +201,11 @@ export const ar = {
   'help.call': 'اتصلوا على {phone}',
   'help.website': 'الموقع الإلكتروني',
 
+  'report.photo': 'صورة لتقرير أو ملاحظة (اختياري)',
+  'report.photoHint': 'مثل تقرير الطبيب: صورة أو ملف PDF، بحجم 5 ميغابايت على الأكثر.',
+  'report.error.photo':
+    'يجب أن تكون الصورة بصيغة JPEG أو PNG أو WEBP أو HEIC أو ملف PDF، بحجم 5 ميغابايت على الأكثر.',
+
   'settings.title': 'الإعدادات',
   'settings.language': 'لغة الرسائل وهذا الموقع',
   'settings.channel': 'كيف تفضّلون أن تتواصل معكم المدرسة أولًا؟',

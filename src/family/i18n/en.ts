@@ -199,6 +199,10 @@ export const en = {
   'help.call': 'Call {phone}',
   'help.website': 'Website',
 
+  'report.photo': 'A photo of a note (optional)',
+  'report.photoHint': "For example a doctor's note: a picture or a PDF, up to 5 MB.",
+  'report.error.photo': 'The photo must be a picture (JPEG, PNG, WEBP or HEIC) or a PDF, up to 5 MB.',
+
   'settings.title': 'Settings',
   'settings.language': 'Language for messages and this site',
   'settings.channel': 'How should the school reach you first?',

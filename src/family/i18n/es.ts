@@ -203,6 +203,10 @@ export const es = {
   'help.call': 'Llamar al {phone}',
   'help.website': 'Sitio web',
 
+  'report.photo': 'Una foto de una nota (opcional)',
+  'report.photoHint': 'Por ejemplo, una nota del médico: una foto o un PDF, de hasta 5 MB.',
+  'report.error.photo': 'La foto debe ser una imagen (JPEG, PNG, WEBP o HEIC) o un PDF, de hasta 5 MB.',
+
   'settings.title': 'Preferencias',
   'settings.language': 'Idioma de los mensajes y de este sitio',
   'settings.channel': '¿Cómo prefiere que la escuela se comunique con usted?',

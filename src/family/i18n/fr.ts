@@ -209,6 +209,10 @@ export const fr = {
   'help.call': 'Appeler le {phone}',
   'help.website': 'Site web',
 
+  'report.photo': "Une photo d'un mot (facultatif)",
+  'report.photoHint': 'Par exemple un certificat médical : une photo ou un PDF, de 5 Mo au plus.',
+  'report.error.photo': 'La photo doit être une image (JPEG, PNG, WEBP ou HEIC) ou un PDF, de 5 Mo au plus.',
+
   'settings.title': 'Paramètres',
   'settings.language': 'Langue des messages et de ce site',
   'settings.channel': "Comment l'école doit-elle vous joindre en priorité ?",

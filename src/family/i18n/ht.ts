@@ -201,6 +201,10 @@ export const ht = {
   'help.call': 'Rele {phone}',
   'help.website': 'Sit entènèt',
 
+  'report.photo': 'Yon foto yon nòt (si w vle)',
+  'report.photoHint': 'Pa egzanp yon nòt doktè: yon foto oswa yon PDF, 5 MB pou pi plis.',
+  'report.error.photo': 'Foto a dwe yon imaj (JPEG, PNG, WEBP oswa HEIC) oswa yon PDF, 5 MB pou pi plis.',
+
   'settings.title': 'Paramèt',
   'settings.language': 'Lang pou mesaj yo ak sit sa a',
   'settings.channel': 'Ki jan lekòl la ta dwe kontakte w an premye?',

@@ -201,6 +201,10 @@ export const ko = {
   'help.call': '{phone}로 전화하기',
   'help.website': '웹사이트',
 
+  'report.photo': '확인서 사진 (선택)',
+  'report.photoHint': '예: 의사 소견서. 사진 또는 PDF, 최대 5MB.',
+  'report.error.photo': '사진은 이미지(JPEG, PNG, WEBP, HEIC) 또는 PDF여야 하며 최대 5MB입니다.',
+
   'settings.title': '설정',
   'settings.language': '메시지와 이 사이트의 언어',
   'settings.channel': '학교에서 먼저 어떤 방법으로 연락드릴까요?',

@@ -203,6 +203,10 @@ export const pt = {
   'help.call': 'Ligar para {phone}',
   'help.website': 'Site',
 
+  'report.photo': 'Uma foto de um bilhete (opcional)',
+  'report.photoHint': 'Por exemplo, um atestado médico: uma foto ou um PDF, de até 5 MB.',
+  'report.error.photo': 'A foto deve ser uma imagem (JPEG, PNG, WEBP ou HEIC) ou um PDF, de até 5 MB.',
+
   'settings.title': 'Configurações',
   'settings.language': 'Idioma das mensagens e deste site',
   'settings.channel': 'Como a escola deve falar com você primeiro?',

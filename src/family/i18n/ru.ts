@@ -204,6 +204,10 @@ export const ru = {
   'help.call': 'Позвонить: {phone}',
   'help.website': 'Сайт',
 
+  'report.photo': 'Фото справки или записки (по желанию)',
+  'report.photoHint': 'Например, справка от врача: снимок или PDF, не больше 5 МБ.',
+  'report.error.photo': 'Нужен снимок (JPEG, PNG, WEBP или HEIC) или PDF, не больше 5 МБ.',
+
   'settings.title': 'Настройки',
   'settings.language': 'Язык сообщений и этого сайта',
   'settings.channel': 'Как школе лучше связываться с вами в первую очередь?',

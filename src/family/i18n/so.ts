@@ -213,6 +213,10 @@ export const so = {
   'help.call': 'Wac {phone}',
   'help.website': 'Bogga internetka',
 
+  'report.photo': 'Sawir warqad (ikhtiyaari)',
+  'report.photoHint': 'Tusaale ahaan warqad dhakhtar: sawir ama PDF, ugu badnaan 5 MB.',
+  'report.error.photo': 'Sawirku waa inuu noqdaa sawir (JPEG, PNG, WEBP ama HEIC) ama PDF, ugu badnaan 5 MB.',
+
   'settings.title': 'Dejinta',
   'settings.language': 'Luqadda fariimaha iyo boggan',
   'settings.channel': 'Sidee ayuu iskuulku marka hore kuula soo xiriiraa?',

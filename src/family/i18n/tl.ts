@@ -213,6 +213,10 @@ export const tl = {
   'help.call': 'Tumawag sa {phone}',
   'help.website': 'Website',
 
+  'report.photo': 'Litrato ng isang sulat (opsyonal)',
+  'report.photoHint': 'Halimbawa, sulat ng doktor: litrato o PDF, hanggang 5 MB.',
+  'report.error.photo': 'Ang litrato ay dapat larawan (JPEG, PNG, WEBP o HEIC) o PDF, hanggang 5 MB.',
+
   'settings.title': 'Mga setting',
   'settings.language': 'Wika ng mga mensahe at ng site na ito',
   'settings.channel': 'Paano kayo unang kokontakin ng paaralan?',

@@ -205,6 +205,10 @@ export const uk = {
   'help.call': 'Зателефонувати: {phone}',
   'help.website': 'Вебсайт',
 
+  'report.photo': 'Фото довідки чи записки (за бажанням)',
+  'report.photoHint': 'Наприклад, довідка від лікаря: знімок або PDF, не більше 5 МБ.',
+  'report.error.photo': 'Потрібен знімок (JPEG, PNG, WEBP або HEIC) або PDF, не більше 5 МБ.',
+
   'settings.title': 'Налаштування',
   'settings.language': 'Мова повідомлень і цього сайту',
   'settings.channel': "Як школі краще зв'язуватися з вами насамперед?",

@@ -203,6 +203,10 @@ export const vi = {
   'help.call': 'Gọi {phone}',
   'help.website': 'Trang web',
 
+  'report.photo': 'Ảnh chụp giấy tờ (không bắt buộc)',
+  'report.photoHint': 'Ví dụ giấy của bác sĩ: ảnh hoặc PDF, tối đa 5 MB.',
+  'report.error.photo': 'Ảnh phải là hình (JPEG, PNG, WEBP hoặc HEIC) hoặc PDF, tối đa 5 MB.',
+
   'settings.title': 'Cài đặt',
   'settings.language': 'Ngôn ngữ cho tin nhắn và trang web này',
   'settings.channel': 'Trường nên liên lạc với quý vị trước tiên bằng cách nào?',

@@ -192,6 +192,10 @@ export const zhHans = {
   'help.call': '拨打 {phone}',
   'help.website': '网站',
 
+  'report.photo': '便条照片（可选）',
+  'report.photoHint': '例如医生证明：图片或 PDF，不超过 5 MB。',
+  'report.error.photo': '照片必须是图片（JPEG、PNG、WEBP 或 HEIC）或 PDF，不超过 5 MB。',
+
   'settings.title': '设置',
   'settings.language': '消息和本网站使用的语言',
   'settings.channel': '学校应该优先用哪种方式联系您？',

@@ -193,6 +193,10 @@ export const zhHant = {
   'help.call': '撥打 {phone}',
   'help.website': '網站',
 
+  'report.photo': '便條照片（可選）',
+  'report.photoHint': '例如醫生證明：圖片或 PDF，不超過 5 MB。',
+  'report.error.photo': '照片必須是圖片（JPEG、PNG、WEBP 或 HEIC）或 PDF，不超過 5 MB。',
+
   'settings.title': '設定',
   'settings.language': '訊息和本網站使用的語言',
   'settings.channel': '學校應該優先用哪種方式聯絡您？',

@@ -278,6 +278,16 @@ export interface ImportRuns {
   message: string | null;
 }
 
+export interface InboundAttachments {
+  district_id: string;
+  attachment_id: Generated<string>;
+  inbound_id: string;
+  content_type: string;
+  bytes: Buffer;
+  sha256: string;
+  created_at: GeneratedTimestamp;
+}
+
 export interface InboundMessages {
   district_id: string;
   inbound_id: Generated<string>;
@@ -683,6 +693,7 @@ export interface DB {
   households: Households;
   import_errors: ImportErrors;
   import_runs: ImportRuns;
+  inbound_attachments: InboundAttachments;
   inbound_messages: InboundMessages;
   message_attempts: MessageAttempts;
   message_status_events: MessageStatusEvents;

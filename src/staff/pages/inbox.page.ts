@@ -8,6 +8,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { MARK_REASONS, type MarkReason } from '../../attendance/take-attendance.ts';
+import { attachmentsOf, loadAttachment } from '../../family/attachments.service.ts';
 import { listInbox, markReplyHandled, recordAbsenceFromReply } from '../../messaging/inbox.service.ts';
 import { INBOX_READERS } from '../../messaging/messaging.routes.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
@@ -39,6 +40,11 @@ export function registerInboxPage(app: FastifyInstance, dependencies: AppDepende
         districtToday(db, principal.districtId),
         districtTimeZone(db, principal.districtId),
       ]);
+      const attachments = await attachmentsOf(
+        db,
+        principal.districtId,
+        items.map((item) => item.inbound_id),
+      );
       const when = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone });
       const main = html`<h1>Inbox</h1>
         ${
@@ -54,6 +60,10 @@ export function registerInboxPage(app: FastifyInstance, dependencies: AppDepende
               <p class="meta" id="reply-${item.inbound_id}"><strong>${item.contact_name}</strong> ${label} · ${item.channel === 'portal' ? 'family portal' : item.channel.toUpperCase()} · ${when.format(item.received_at)}${about ? html` · about <a href="/students/${about.studentId}">${about.name}</a>` : ''}</p>
               <p class="body" dir="auto">${item.body}</p>
               ${item.translated_body ? html`<p class="meta">Translated: ${item.translated_body}</p>` : ''}
+              ${(attachments.get(item.inbound_id) ?? []).map(
+                (attachment, index) =>
+                  html`<p><a href="/inbox/attachments/${attachment.attachmentId}" target="_blank" rel="noopener">${attachment.contentType === 'application/pdf' ? 'The note (PDF)' : 'The photo of the note'}${index > 0 ? ` ${index + 1}` : ''}</a></p>`,
+              )}
               ${
                 intent.intent === 'absence_reason' && (intent.kind === 'late' || intent.kind === 'early')
                   ? html`<p class="meta">The family says ${about?.name ?? 'the child'} will ${intent.kind === 'late' ? 'arrive late' : 'leave early'} on ${intent.date}: mark it when attendance is taken that day.</p>`
@@ -89,6 +99,27 @@ export function registerInboxPage(app: FastifyInstance, dependencies: AppDepende
         main,
         notice: request.query.notice,
       });
+    },
+  );
+
+  // A family's photo of a note, for staff who may see their reply. Served as an attachment
+  // that cannot run anything: its type was checked by its first bytes when it arrived.
+  app.get<{ Params: { attachmentId: string } }>(
+    '/inbox/attachments/:attachmentId',
+    { config: { access: { roles: INBOX_READERS } } },
+    async (request, reply) => {
+      if (!/^[0-9a-f-]{36}$/.test(request.params.attachmentId))
+        throw new AppError('NOT_FOUND', { message: 'No such attachment.' });
+      const attachment = await loadAttachment(db, request.staff, request.params.attachmentId);
+      return reply
+        .type(attachment.contentType)
+        .header('cache-control', 'private, no-store')
+        .header(
+          'content-security-policy',
+          "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        )
+        .header('content-disposition', 'inline')
+        .send(attachment.bytes);
     },
   );
 
