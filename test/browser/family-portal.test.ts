@@ -14,12 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillHistory } from '../../src/attendance/attendance.service.ts';
 import { seedDemoDistrict } from '../../src/demo/demo.service.ts';
 import { DEMO_DISTRICT_ID } from '../../src/demo/demo-plan.ts';
+import { familyTranslator } from '../../src/family/family-page.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { buildApp } from '../../src/platform/http/app.ts';
 import { launchBrowser, screenshotPath } from '../support/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { RecordingQueue } from '../support/messaging.ts';
-import { codeInMessage } from '../support/sign-in.ts';
+import { codeInMessage, signInAs } from '../support/sign-in.ts';
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -35,8 +36,14 @@ interface Guardian {
   childName: string;
 }
 
-/** A guardian (with a phone and a portal link) of a child with absences, in the given language. */
-async function guardianWithAbsences(offset: number, language: string): Promise<Guardian> {
+/** Students whose guardians a test has already used: each test gets a family of its own. */
+const taken: string[] = [];
+
+/**
+ * A guardian (with a phone of their own and a portal link) of a child with absences, in the
+ * given language, sharing no child with a guardian another test used.
+ */
+async function guardianWithAbsences(language: string): Promise<Guardian> {
   const { rows } = await sql<{ phone_e164: string; contact_id: string; student_id: string; name: string }>`
     SELECT p.phone_e164, p.contact_id, sc.student_id, coalesce(s.preferred_name, s.first_name) AS name
     FROM contact_phones p
@@ -46,9 +53,17 @@ async function guardianWithAbsences(offset: number, language: string): Promise<G
     WHERE sc.may_view_portal AND sc.has_educational_rights AND sc.relationship <> 'emergency_contact'
       AND p.can_receive_sms AND a.absent_milli >= 3000
       AND (SELECT count(*) FROM contact_phones q WHERE q.district_id = p.district_id AND q.phone_e164 = p.phone_e164) = 1
-    ORDER BY p.phone_e164 LIMIT 1 OFFSET ${offset}`.execute(database.db);
+      AND NOT EXISTS (SELECT 1 FROM student_contacts x WHERE x.district_id = p.district_id AND x.contact_id = p.contact_id
+        AND x.student_id = ANY (${taken}::uuid[]))
+    ORDER BY p.phone_e164 LIMIT 1`.execute(database.db);
   const row = rows[0];
-  if (!row) throw new Error('The demo has no guardian of a child with absences.');
+  if (!row) throw new Error('The demo has no guardian of a child with absences left.');
+  const guardians = await sql<{ student_id: string }>`SELECT DISTINCT y.student_id FROM student_contacts x
+    JOIN student_contacts y ON y.district_id = x.district_id AND y.contact_id = x.contact_id
+    WHERE x.district_id = ${DEMO_DISTRICT_ID} AND x.student_id IN (SELECT student_id FROM student_contacts
+      WHERE district_id = ${DEMO_DISTRICT_ID} AND contact_id = ${row.contact_id})`.execute(database.db);
+  // This guardian's children, and every child of any guardian of theirs (the other parent's, too).
+  taken.push(...guardians.rows.map((c) => c.student_id));
   await sql`UPDATE contacts SET preferred_language = ${language}, reads_text = true
     WHERE district_id = ${DEMO_DISTRICT_ID} AND contact_id = ${row.contact_id}`.execute(database.db);
   return { phone: row.phone_e164, contactId: row.contact_id, studentId: row.student_id, childName: row.name };
@@ -122,7 +137,7 @@ async function newPhone(locale: string): Promise<{ context: BrowserContext; page
 
 describe('family portal in Chromium', () => {
   it('lets an English-speaking parent sign in, see the year, report an absence, write, ask for help and opt out', async () => {
-    const guardian = await guardianWithAbsences(0, 'en');
+    const guardian = await guardianWithAbsences('en');
     const { context, page } = await newPhone('en-US');
     await page.goto(`${baseUrl}/family/sign-in`);
     await checkPage(page, 'sign-in-en');
@@ -219,7 +234,7 @@ describe('family portal in Chromium', () => {
   });
 
   it('speaks Spanish to a Spanish-speaking parent, from the sign-in page to the code sent to their phone', async () => {
-    const guardian = await guardianWithAbsences(1, 'es');
+    const guardian = await guardianWithAbsences('es');
     const { context, page } = await newPhone('es-US');
     const sent = await signIn(page, guardian, {
       address: 'Número de celular o correo electrónico',
@@ -256,7 +271,7 @@ describe('family portal in Chromium', () => {
   });
 
   it('writes Arabic right to left, and keeps a language chosen in the settings', async () => {
-    const guardian = await guardianWithAbsences(2, 'ar');
+    const guardian = await guardianWithAbsences('ar');
     const { context, page } = await newPhone('ar');
     await page.goto(`${baseUrl}/family/sign-in`);
     await expect(page.locator('html').getAttribute('dir')).resolves.toBe('rtl');
@@ -302,8 +317,8 @@ describe('family portal in Chromium', () => {
   });
 
   it("shows a parent who opens another family's child a page that is not found, in their language", async () => {
-    const guardian = await guardianWithAbsences(3, 'es');
-    const other = await guardianWithAbsences(4, 'en');
+    const guardian = await guardianWithAbsences('es');
+    const other = await guardianWithAbsences('en');
     const { context, page } = await newPhone('es-US');
     await signIn(page, guardian, {
       address: 'Número de celular o correo electrónico',
@@ -319,7 +334,7 @@ describe('family portal in Chromium', () => {
   });
 
   it("brings a family's report to the staff inbox, where one form records it in the attendance record", async () => {
-    const guardian = await guardianWithAbsences(5, 'en');
+    const guardian = await guardianWithAbsences('en');
     const family = await newPhone('en-US');
     await signIn(family.page, guardian, {
       address: 'Mobile phone number or email',
@@ -366,4 +381,93 @@ describe('family portal in Chromium', () => {
     await expect(page.locator('li.card', { hasText: 'Fever since last night.' }).count()).resolves.toBe(0);
     await staff.close();
   });
+
+  // Every flow, in each of the three languages the issue names, with every label read from that
+  // language's catalogue: a missing or broken translation fails here.
+  for (const [language, locale] of [
+    ['en', 'en-US'],
+    ['es', 'es-US'],
+    ['ar', 'ar'],
+  ] as const) {
+    it(`runs every family flow in ${language}: sign in, the year, policy, conference, report, survey, write, help, settings, sign out`, async () => {
+      const t = familyTranslator(language);
+      const guardian = await guardianWithAbsences(language);
+      const lead = await signInAs(app, 'attendance.lead@riverside.example.org');
+      const offered = await app.inject({
+        method: 'POST',
+        url: `/api/students/${guardian.studentId}/conference-slots`,
+        headers: { cookie: lead },
+        payload: {
+          slots: [
+            { startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), minutes: 20, mode: 'phone' },
+          ],
+        },
+      });
+      expect(offered.statusCode).toBe(201);
+      const { context, page } = await newPhone(locale);
+      await signIn(page, guardian, {
+        address: t.t('signIn.address'),
+        send: t.t('signIn.send'),
+        code: t.t('signIn.code'),
+        verify: t.t('signIn.verify'),
+      });
+      await expect(page.locator('html').getAttribute('dir')).resolves.toBe(language === 'ar' ? 'rtl' : 'ltr');
+      await expect(page.locator('.child .big').first().textContent()).resolves.toBeTruthy();
+
+      // The policy, from the home page's reminder.
+      await page.locator('.notice a[href="/family/policy"]').click();
+      await page.getByLabel(t.t('policy.agree')).check();
+      await page.getByLabel(t.t('policy.name')).fill('Sam Parent');
+      await page.getByRole('button', { name: t.t('policy.sign'), exact: true }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe(t.t('policy.signed'));
+
+      // The child: book the conference, report an absence, answer the survey.
+      await page.goto(`${baseUrl}/family/children/${guardian.studentId}`);
+      await page.getByRole('button', { name: new RegExp(`^${t.t('conference.book')}`) }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe(t.t('conference.bookedNotice'));
+      await checkPage(page, `flow-child-${language}`);
+      await page
+        .getByRole('link', { name: t.t('child.report') })
+        .first()
+        .click();
+      await page.getByLabel(t.t('report.kind.late')).check();
+      await page.getByLabel(t.t('report.reason')).selectOption('transport');
+      await page.getByRole('button', { name: t.t('report.send') }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe(
+        t.t('report.sent', { name: guardian.childName }),
+      );
+      await page.getByRole('link', { name: t.t('child.survey', { name: guardian.childName }) }).click();
+      await page.getByLabel(t.number(9), { exact: true }).check();
+      await page.getByRole('button', { name: t.t('survey.send') }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe(t.t('survey.sent'));
+
+      // Write to the school, ask for help, change what this household gets.
+      await page.getByRole('link', { name: t.t('nav.messages') }).click();
+      await page.getByLabel(t.t('messages.text')).fill(`${language}: gracias / شكرا / thanks`);
+      await page.getByRole('button', { name: t.t('messages.send'), exact: true }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe(t.t('messages.sent'));
+      await page.getByRole('link', { name: t.t('nav.help') }).click();
+      await page.getByLabel(t.t('barrier.transportation')).check();
+      await page.getByRole('button', { name: t.t('help.send') }).click();
+      await expect(page.getByRole('heading', { name: t.t('help.resourcesTitle') }).isVisible()).resolves.toBe(
+        true,
+      );
+      await checkPage(page, `flow-help-${language}`);
+      await page.getByRole('link', { name: t.t('nav.settings') }).click();
+      await page.getByLabel(t.t('settings.routing.other', { name: guardian.childName })).uncheck();
+      await page.getByRole('button', { name: t.t('settings.save') }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe(t.t('settings.saved'));
+
+      const recorded = await sql<{ n: number }>`SELECT count(*)::int AS n FROM inbound_messages
+        WHERE contact_id = ${guardian.contactId} AND channel = 'portal'`.execute(database.db);
+      expect(recorded.rows[0]?.n).toBe(3);
+      const survey = await sql<{
+        score: number;
+      }>`SELECT score FROM survey_responses WHERE contact_id = ${guardian.contactId}`.execute(database.db);
+      expect(survey.rows).toEqual([{ score: 9 }]);
+      await page.getByRole('button', { name: t.t('nav.signOut') }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe(t.t('signedOut'));
+      await context.close();
+    });
+  }
 });
