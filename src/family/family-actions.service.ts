@@ -363,6 +363,8 @@ export const CONSENT_CHANNELS: readonly Channel[] = ['sms', 'voice', 'email'];
 export interface FamilyPreferences {
   readonly language: string;
   readonly channel: (typeof PREFERRED_CHANNELS)[number];
+  /** The channel for messages other than alerts; null: the same as `channel`. */
+  readonly newsChannel: (typeof PREFERRED_CHANNELS)[number] | null;
   readonly windowStart: string | null;
   readonly windowEnd: string | null;
   /** The channels the family agrees to get messages on; the others are opted out. */
@@ -387,11 +389,12 @@ export async function loadPreferences(
   const { rows } = await sql<{
     preferred_language: string;
     preferred_channel: string;
+    news_channel: string | null;
     start: string | null;
     end: string | null;
     opted_out: string[] | null;
   }>`
-    SELECT c.preferred_language, c.preferred_channel, to_char(c.contact_window_start, 'HH24:MI') AS start,
+    SELECT c.preferred_language, c.preferred_channel, c.news_channel, to_char(c.contact_window_start, 'HH24:MI') AS start,
       to_char(c.contact_window_end, 'HH24:MI') AS end,
       (SELECT array_agg(cc.channel) FROM contact_consents cc WHERE cc.district_id = c.district_id
         AND cc.contact_id = c.contact_id AND cc.status = 'opted_out') AS opted_out
@@ -412,6 +415,9 @@ export async function loadPreferences(
     channel: (PREFERRED_CHANNELS as readonly string[]).includes(row?.preferred_channel ?? '')
       ? (row?.preferred_channel as FamilyPreferences['channel'])
       : 'sms',
+    newsChannel: (PREFERRED_CHANNELS as readonly string[]).includes(row?.news_channel ?? '')
+      ? (row?.news_channel as FamilyPreferences['channel'])
+      : null,
     windowStart: row?.start ?? null,
     windowEnd: row?.end ?? null,
     consents: CONSENT_CHANNELS.filter((channel) => !optedOut.has(channel)),
@@ -430,6 +436,11 @@ export async function savePreferences(
 ): Promise<void> {
   if (!(PREFERRED_CHANNELS as readonly string[]).includes(preferences.channel))
     throw invalid('body.channel', `must be one of ${PREFERRED_CHANNELS.join(', ')}`, 'settings.channel');
+  if (
+    preferences.newsChannel !== null &&
+    !(PREFERRED_CHANNELS as readonly string[]).includes(preferences.newsChannel)
+  )
+    throw invalid('body.newsChannel', `must be one of ${PREFERRED_CHANNELS.join(', ')}`, 'settings.channel');
   const time = /^([01]\d|2[0-3]):[0-5]\d$/;
   const start = preferences.windowStart || null;
   const end = preferences.windowEnd || null;
@@ -439,6 +450,7 @@ export async function savePreferences(
   await db.transaction().execute(async (trx) => {
     for (const guardian of principal.guardians) {
       await sql`UPDATE contacts SET preferred_language = ${language}, preferred_channel = ${preferences.channel},
+          news_channel = ${preferences.newsChannel === preferences.channel ? null : preferences.newsChannel},
           contact_window_start = ${start}::time, contact_window_end = ${end}::time, updated_at = now()
         WHERE district_id = ${principal.districtId} AND contact_id = ${guardian.contactId}`.execute(trx);
       const current = await sql<{

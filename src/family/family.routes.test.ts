@@ -854,4 +854,44 @@ describe(`family portal routes (${testEngine()})`, () => {
       ).statusCode,
     ).toBe(403);
   });
+
+  it('sends alerts and other news each by the channel the family chose for it', async () => {
+    const [child] = await studentIds(36, 1);
+    const guardian = await addGuardian(bench(), {
+      studentId: child as string,
+      email: 'two-channels@example.org',
+    });
+    const cookie = await signInAsFamily(app, database.db, guardian.phone);
+    const saved = await app.inject({
+      method: 'POST',
+      url: '/family/settings',
+      headers: { cookie, ...FORM },
+      payload: form({
+        language: 'en',
+        channel: 'sms',
+        newsChannel: 'email',
+        'consent-sms': '1',
+        'consent-email': '1',
+      }),
+    });
+    expect(saved.statusCode).toBe(303);
+    const admin = await signInAs(app, 'admin@riverside.example.org');
+    const send = (template: string, category: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/students/${child}/messages`,
+        headers: { cookie: admin },
+        payload: { template, category, contactIds: [guardian.contactId] },
+      });
+    const alert = await send('same_day_check_in', 'attendance_alert');
+    const news = await send('improvement_celebration', 'general');
+    expect(alert.json().messages.map((m: { channel: string }) => m.channel)).toEqual(['sms']);
+    expect(news.json().messages.map((m: { channel: string }) => m.channel)).toEqual(['email']);
+    const page = await app.inject({
+      method: 'GET',
+      url: '/family/settings',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(page.body).toContain('id="news-email" name="newsChannel" value="email" checked');
+  });
 });

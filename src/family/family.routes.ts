@@ -1210,6 +1210,7 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         const saved = await loadPreferences(db, request.family);
         const language = form?.language ?? saved.language;
         const channel = form?.channel ?? saved.channel;
+        const newsChannel = form ? form.newsChannel || 'same' : (saved.newsChannel ?? 'same');
         const consents = form ? CONSENT_CHANNELS.filter((c) => form[`consent-${c}`] === '1') : saved.consents;
         const children = await familyChildren(db, request.family);
         const routing = form ? routingOf(form) : saved.routing;
@@ -1227,6 +1228,14 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
                 c,
               ) => html`<p class="check"><input type="radio" id="channel-${c}" name="channel" value="${c}"${c === channel ? html` checked` : ''}>
               <label for="channel-${c}">${t.t(`settings.channel.${c}` as FamilyMessageKey)}</label></p>`,
+            )}
+          </fieldset>
+          <fieldset><legend>${t.t('settings.newsChannel')}</legend>
+            ${(['same', ...PREFERRED_CHANNELS] as const).map(
+              (
+                c,
+              ) => html`<p class="check"><input type="radio" id="news-${c}" name="newsChannel" value="${c}"${c === newsChannel ? html` checked` : ''}>
+              <label for="news-${c}">${c === 'same' ? t.t('settings.newsChannel.same') : t.t(`settings.channel.${c}`)}</label></p>`,
             )}
           </fieldset>
           <fieldset><legend>${t.t('settings.quiet')}</legend>
@@ -1271,6 +1280,10 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
         await savePreferences(db, request.family, {
           language,
           channel: field(form, 'channel') as 'sms',
+          newsChannel:
+            field(form, 'newsChannel') && field(form, 'newsChannel') !== 'same'
+              ? (field(form, 'newsChannel') as 'sms')
+              : null,
           windowStart: field(form, 'windowStart') || null,
           windowEnd: field(form, 'windowEnd') || null,
           consents: CONSENT_CHANNELS.filter((c) => form[`consent-${c}`] === '1'),

@@ -126,7 +126,10 @@ async function studentContext(
   return found;
 }
 
-/** The student's guardians who get messages of this category (routing per guardian). */
+/**
+ * The student's guardians who get messages of this category (routing per guardian), each with
+ * the channel they prefer for it (alerts: `preferred_channel`; the rest: `news_channel` if set).
+ */
 async function familyContacts(
   db: Kysely<DB>,
   districtId: string,
@@ -134,7 +137,10 @@ async function familyContacts(
   category: MessageCategory,
 ): Promise<ContactRow[]> {
   const { rows } = await sql<ContactRow>`
-    SELECT c.contact_id, c.household_id, c.first_name, c.last_name, c.preferred_language, c.preferred_channel, c.reads_text,
+    SELECT c.contact_id, c.household_id, c.first_name, c.last_name, c.preferred_language,
+      CASE WHEN ${category} = 'attendance_alert' THEN c.preferred_channel ELSE coalesce(c.news_channel, c.preferred_channel) END
+        AS preferred_channel,
+      c.reads_text,
       c.contact_window_start::text AS contact_window_start, c.contact_window_end::text AS contact_window_end,
       (SELECT p.phone_e164 FROM contact_phones p WHERE p.district_id = c.district_id AND p.contact_id = c.contact_id
         ORDER BY p.is_primary DESC, p.phone_type = 'mobile' DESC LIMIT 1) AS phone,

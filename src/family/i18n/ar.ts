@@ -206,6 +206,9 @@ export const ar = {
   'report.error.photo':
     'يجب أن تكون الصورة بصيغة JPEG أو PNG أو WEBP أو HEIC أو ملف PDF، بحجم 5 ميغابايت على الأكثر.',
 
+  'settings.newsChannel': 'وماذا عن الأخبار الأخرى (الملخصات، الأخبار السارة، الدعوات)؟',
+  'settings.newsChannel.same': 'بالطريقة نفسها',
+
   'settings.title': 'الإعدادات',
   'settings.language': 'لغة الرسائل وهذا الموقع',
   'settings.channel': 'كيف تفضّلون أن تتواصل معكم المدرسة أولًا؟',

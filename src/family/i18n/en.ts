@@ -203,6 +203,9 @@ export const en = {
   'report.photoHint': "For example a doctor's note: a picture or a PDF, up to 5 MB.",
   'report.error.photo': 'The photo must be a picture (JPEG, PNG, WEBP or HEIC) or a PDF, up to 5 MB.',
 
+  'settings.newsChannel': 'And for other news (summaries, good news, invitations)?',
+  'settings.newsChannel.same': 'The same way',
+
   'settings.title': 'Settings',
   'settings.language': 'Language for messages and this site',
   'settings.channel': 'How should the school reach you first?',

@@ -207,6 +207,9 @@ export const es = {
   'report.photoHint': 'Por ejemplo, una nota del médico: una foto o un PDF, de hasta 5 MB.',
   'report.error.photo': 'La foto debe ser una imagen (JPEG, PNG, WEBP o HEIC) o un PDF, de hasta 5 MB.',
 
+  'settings.newsChannel': '¿Y para otras noticias (resúmenes, buenas noticias, invitaciones)?',
+  'settings.newsChannel.same': 'De la misma manera',
+
   'settings.title': 'Preferencias',
   'settings.language': 'Idioma de los mensajes y de este sitio',
   'settings.channel': '¿Cómo prefiere que la escuela se comunique con usted?',

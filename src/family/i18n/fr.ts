@@ -213,6 +213,9 @@ export const fr = {
   'report.photoHint': 'Par exemple un certificat médical : une photo ou un PDF, de 5 Mo au plus.',
   'report.error.photo': 'La photo doit être une image (JPEG, PNG, WEBP ou HEIC) ou un PDF, de 5 Mo au plus.',
 
+  'settings.newsChannel': 'Et pour les autres nouvelles (bilans, bonnes nouvelles, invitations) ?',
+  'settings.newsChannel.same': 'De la même façon',
+
   'settings.title': 'Paramètres',
   'settings.language': 'Langue des messages et de ce site',
   'settings.channel': "Comment l'école doit-elle vous joindre en priorité ?",

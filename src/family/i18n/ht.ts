@@ -205,6 +205,9 @@ export const ht = {
   'report.photoHint': 'Pa egzanp yon nòt doktè: yon foto oswa yon PDF, 5 MB pou pi plis.',
   'report.error.photo': 'Foto a dwe yon imaj (JPEG, PNG, WEBP oswa HEIC) oswa yon PDF, 5 MB pou pi plis.',
 
+  'settings.newsChannel': 'E pou lòt nouvèl yo (rezime, bon nouvèl, envitasyon)?',
+  'settings.newsChannel.same': 'Menm jan an',
+
   'settings.title': 'Paramèt',
   'settings.language': 'Lang pou mesaj yo ak sit sa a',
   'settings.channel': 'Ki jan lekòl la ta dwe kontakte w an premye?',

@@ -205,6 +205,9 @@ export const ko = {
   'report.photoHint': '예: 의사 소견서. 사진 또는 PDF, 최대 5MB.',
   'report.error.photo': '사진은 이미지(JPEG, PNG, WEBP, HEIC) 또는 PDF여야 하며 최대 5MB입니다.',
 
+  'settings.newsChannel': '다른 소식(요약, 좋은 소식, 초대)은요?',
+  'settings.newsChannel.same': '같은 방법으로',
+
   'settings.title': '설정',
   'settings.language': '메시지와 이 사이트의 언어',
   'settings.channel': '학교에서 먼저 어떤 방법으로 연락드릴까요?',

@@ -207,6 +207,9 @@ export const pt = {
   'report.photoHint': 'Por exemplo, um atestado médico: uma foto ou um PDF, de até 5 MB.',
   'report.error.photo': 'A foto deve ser uma imagem (JPEG, PNG, WEBP ou HEIC) ou um PDF, de até 5 MB.',
 
+  'settings.newsChannel': 'E para outras notícias (resumos, boas notícias, convites)?',
+  'settings.newsChannel.same': 'Da mesma forma',
+
   'settings.title': 'Configurações',
   'settings.language': 'Idioma das mensagens e deste site',
   'settings.channel': 'Como a escola deve falar com você primeiro?',

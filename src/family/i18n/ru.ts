@@ -208,6 +208,9 @@ export const ru = {
   'report.photoHint': 'Например, справка от врача: снимок или PDF, не больше 5 МБ.',
   'report.error.photo': 'Нужен снимок (JPEG, PNG, WEBP или HEIC) или PDF, не больше 5 МБ.',
 
+  'settings.newsChannel': 'А для других новостей (сводки, хорошие новости, приглашения)?',
+  'settings.newsChannel.same': 'Так же',
+
   'settings.title': 'Настройки',
   'settings.language': 'Язык сообщений и этого сайта',
   'settings.channel': 'Как школе лучше связываться с вами в первую очередь?',

@@ -217,6 +217,9 @@ export const so = {
   'report.photoHint': 'Tusaale ahaan warqad dhakhtar: sawir ama PDF, ugu badnaan 5 MB.',
   'report.error.photo': 'Sawirku waa inuu noqdaa sawir (JPEG, PNG, WEBP ama HEIC) ama PDF, ugu badnaan 5 MB.',
 
+  'settings.newsChannel': 'Iyo wararka kale (soo koobid, war wanaagsan, casuumaad)?',
+  'settings.newsChannel.same': 'Isla habkaas',
+
   'settings.title': 'Dejinta',
   'settings.language': 'Luqadda fariimaha iyo boggan',
   'settings.channel': 'Sidee ayuu iskuulku marka hore kuula soo xiriiraa?',

@@ -217,6 +217,9 @@ export const tl = {
   'report.photoHint': 'Halimbawa, sulat ng doktor: litrato o PDF, hanggang 5 MB.',
   'report.error.photo': 'Ang litrato ay dapat larawan (JPEG, PNG, WEBP o HEIC) o PDF, hanggang 5 MB.',
 
+  'settings.newsChannel': 'At para sa ibang balita (buod, magandang balita, imbitasyon)?',
+  'settings.newsChannel.same': 'Sa parehong paraan',
+
   'settings.title': 'Mga setting',
   'settings.language': 'Wika ng mga mensahe at ng site na ito',
   'settings.channel': 'Paano kayo unang kokontakin ng paaralan?',

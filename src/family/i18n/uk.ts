@@ -209,6 +209,9 @@ export const uk = {
   'report.photoHint': 'Наприклад, довідка від лікаря: знімок або PDF, не більше 5 МБ.',
   'report.error.photo': 'Потрібен знімок (JPEG, PNG, WEBP або HEIC) або PDF, не більше 5 МБ.',
 
+  'settings.newsChannel': 'А для інших новин (підсумки, добрі новини, запрошення)?',
+  'settings.newsChannel.same': 'Так само',
+
   'settings.title': 'Налаштування',
   'settings.language': 'Мова повідомлень і цього сайту',
   'settings.channel': "Як школі краще зв'язуватися з вами насамперед?",

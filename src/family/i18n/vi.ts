@@ -207,6 +207,9 @@ export const vi = {
   'report.photoHint': 'Ví dụ giấy của bác sĩ: ảnh hoặc PDF, tối đa 5 MB.',
   'report.error.photo': 'Ảnh phải là hình (JPEG, PNG, WEBP hoặc HEIC) hoặc PDF, tối đa 5 MB.',
 
+  'settings.newsChannel': 'Còn các tin khác (tóm tắt, tin vui, lời mời) thì sao?',
+  'settings.newsChannel.same': 'Cũng như trên',
+
   'settings.title': 'Cài đặt',
   'settings.language': 'Ngôn ngữ cho tin nhắn và trang web này',
   'settings.channel': 'Trường nên liên lạc với quý vị trước tiên bằng cách nào?',

@@ -196,6 +196,9 @@ export const zhHans = {
   'report.photoHint': '例如医生证明：图片或 PDF，不超过 5 MB。',
   'report.error.photo': '照片必须是图片（JPEG、PNG、WEBP 或 HEIC）或 PDF，不超过 5 MB。',
 
+  'settings.newsChannel': '其他消息（摘要、好消息、邀请）呢？',
+  'settings.newsChannel.same': '同样的方式',
+
   'settings.title': '设置',
   'settings.language': '消息和本网站使用的语言',
   'settings.channel': '学校应该优先用哪种方式联系您？',

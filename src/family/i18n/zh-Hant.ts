@@ -197,6 +197,9 @@ export const zhHant = {
   'report.photoHint': '例如醫生證明：圖片或 PDF，不超過 5 MB。',
   'report.error.photo': '照片必須是圖片（JPEG、PNG、WEBP 或 HEIC）或 PDF，不超過 5 MB。',
 
+  'settings.newsChannel': '其他訊息（摘要、好消息、邀請）呢？',
+  'settings.newsChannel.same': '同樣的方式',
+
   'settings.title': '設定',
   'settings.language': '訊息和本網站使用的語言',
   'settings.channel': '學校應該優先用哪種方式聯絡您？',

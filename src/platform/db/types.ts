@@ -178,6 +178,7 @@ export interface Contacts {
   source_id: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  news_channel: string | null;
 }
 
 export interface DefinitionProfiles {

@@ -19,6 +19,7 @@ import * as conferenceSlots from './2026-11-23T2330_conference-slots.ts';
 import * as familyIndexes from './2026-11-23T2340_family-indexes.ts';
 import * as communityResources from './2026-11-23T2350_community-resources.ts';
 import * as inboundAttachments from './2026-11-23T2355_inbound-attachments.ts';
+import * as newsChannel from './2026-11-23T2358_news-channel.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_create-foundation': createFoundation,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2340_family-indexes': familyIndexes,
   '2026-11-23T2350_community-resources': communityResources,
   '2026-11-23T2355_inbound-attachments': inboundAttachments,
+  '2026-11-23T2358_news-channel': newsChannel,
 };
