@@ -4,11 +4,10 @@
  * through the real signed webhook, and see the opt-out confirmed; axe finds nothing serious.
  */
 import { createServer } from 'node:net';
-import AxeBuilder from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoDistrict } from '../../src/demo/demo.service.ts';
 import { DEMO_PASSWORD } from '../../src/demo/demo-district.ts';
@@ -16,7 +15,7 @@ import { createJobs } from '../../src/jobs.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { buildApp } from '../../src/platform/http/app.ts';
 import { createJobQueue, type JobQueue } from '../../src/platform/jobs/queue.ts';
-import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { launchBrowser, screenshotPath, seriousViolations } from '../support/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addGuardian } from '../support/messaging.ts';
 
@@ -55,15 +54,6 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function axe(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  return results.violations.filter(
-    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
-  );
-}
-
 describe('development outbox in Chromium', () => {
   it('signs in, shows a message as the family sees it, and takes their STOP reply through the signed webhook', async () => {
     const guardian = await addGuardian(
@@ -75,7 +65,7 @@ describe('development outbox in Chromium', () => {
 
     await page.goto(`${baseUrl}/dev/outbox`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath('sign-in'), fullPage: true });
     await page.getByLabel('Email').fill('admin@riverside.example.org');
     await page.getByLabel('Password').fill('not the password');
@@ -103,7 +93,7 @@ describe('development outbox in Chromium', () => {
     await expect(message.locator('.body').getAttribute('lang')).resolves.toBe('es');
     await expect(message.locator('.body').textContent()).resolves.toMatch(/^Hoy extrañamos a /);
     await expect(message.locator('.status').textContent()).resolves.toBe('delivered');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath('dev-outbox'), fullPage: true });
 
     await message.getByLabel('Reply as this family').fill('STOP');

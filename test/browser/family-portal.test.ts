@@ -5,7 +5,6 @@
  * and what they receive. axe finds nothing serious on any page; nothing scrolls sideways;
  * Arabic is right to left; the pages load no script.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { pino } from 'pino';
@@ -17,7 +16,7 @@ import { DEMO_DISTRICT_ID } from '../../src/demo/demo-plan.ts';
 import { familyTranslator } from '../../src/family/family-page.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { buildApp } from '../../src/platform/http/app.ts';
-import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { launchBrowser, screenshotPath, seriousViolations, sideways } from '../support/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { RecordingQueue } from '../support/messaging.ts';
 import { codeInMessage, signInAs } from '../support/sign-in.ts';
@@ -83,21 +82,6 @@ afterAll(async () => {
   await app?.close();
   await database?.close();
 });
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
-
-async function sideways(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
 
 /** Checks a page as every portal page must be: accessible, no sideways scroll, no script. */
 async function checkPage(page: Page, name: string): Promise<void> {

@@ -5,7 +5,6 @@
  * sent to sign in; axe finds nothing serious on any page; nothing scrolls sideways at tablet
  * width.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { pino } from 'pino';
@@ -17,7 +16,7 @@ import { DEMO_PASSWORD } from '../../src/demo/demo-district.ts';
 import { DEMO_DISTRICT_ID } from '../../src/demo/demo-plan.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { buildApp } from '../../src/platform/http/app.ts';
-import { launchBrowser, screenshotPath } from '../support/browser.ts';
+import { launchBrowser, screenshotPath, seriousViolations, sideways } from '../support/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { RecordingQueue } from '../support/messaging.ts';
 
@@ -55,21 +54,6 @@ async function signedIn(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${baseUrl}/dashboard`);
   return { context, page };
-}
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
-
-async function sideways(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
 describe('staff pages in Chromium', () => {
