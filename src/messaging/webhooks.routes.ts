@@ -31,20 +31,20 @@ export function signedUrl(config: Config, request: FastifyRequest): string {
   return `${config.PUBLIC_URL}${request.url}`;
 }
 
-type Form = Record<string, string | string[] | undefined>;
+export type Form = Record<string, string | string[] | undefined>;
 
-function field(form: Form, name: string): string | undefined {
+export function field(form: Form, name: string): string | undefined {
   const value = form[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function twiml(reply: FastifyReply, inner: string): FastifyReply {
+export function twiml(reply: FastifyReply, inner: string): FastifyReply {
   return reply
     .type('text/xml; charset=utf-8')
     .send(`<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`);
 }
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
@@ -62,6 +62,35 @@ function messageIds(request: FastifyRequest): { districtId: string; messageId: s
   return { districtId, messageId };
 }
 
+/** Refuses the request unless Twilio signed it with our token; returns its form fields. */
+export function verifyTwilioRequest(config: Config, request: FastifyRequest): Form {
+  const token = webhookAuthToken(config);
+  if (!token) {
+    throw new AppError('UNAVAILABLE', {
+      message:
+        'Twilio webhooks are refused: TWILIO_AUTH_TOKEN is not configured, so no request can be verified.',
+    });
+  }
+  const form = (request.body ?? {}) as Form;
+  const params = Object.fromEntries(
+    Object.entries(form).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined),
+  ) as WebhookParams;
+  const signature = request.headers['x-twilio-signature'];
+  if (
+    !isValidTwilioSignature(
+      token,
+      signedUrl(config, request),
+      params,
+      typeof signature === 'string' ? signature : undefined,
+    )
+  ) {
+    throw new AppError('FORBIDDEN', {
+      message: 'The X-Twilio-Signature header does not match this request.',
+    });
+  }
+  return form;
+}
+
 export function registerWebhookRoutes(
   app: FastifyInstance,
   { config, database, queue }: AppDependencies,
@@ -70,40 +99,11 @@ export function registerWebhookRoutes(
   // Replies are translated for staff only when a translation provider is configured.
   const translate = config.TRANSLATION_PROVIDER !== 'off' && queue ? { translate: queue } : {};
 
-  /** Refuses the request unless Twilio signed it with our token. */
-  function verify(request: FastifyRequest): Form {
-    const token = webhookAuthToken(config);
-    if (!token) {
-      throw new AppError('UNAVAILABLE', {
-        message:
-          'Twilio webhooks are refused: TWILIO_AUTH_TOKEN is not configured, so no request can be verified.',
-      });
-    }
-    const form = (request.body ?? {}) as Form;
-    const params = Object.fromEntries(
-      Object.entries(form).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined),
-    ) as WebhookParams;
-    const signature = request.headers['x-twilio-signature'];
-    if (
-      !isValidTwilioSignature(
-        token,
-        signedUrl(config, request),
-        params,
-        typeof signature === 'string' ? signature : undefined,
-      )
-    ) {
-      throw new AppError('FORBIDDEN', {
-        message: 'The X-Twilio-Signature header does not match this request.',
-      });
-    }
-    return form;
-  }
-
   app.register(async (scope) => {
     await scope.register(formbody, { bodyLimit: 65_536 });
 
     scope.post('/webhooks/twilio/status', { config: { access: 'public' } }, async (request, reply) => {
-      const form = verify(request);
+      const form = verifyTwilioRequest(config, request);
       const ids = messageIds(request);
       const callSid = field(form, 'CallSid');
       const messageSid = field(form, 'MessageSid') ?? field(form, 'SmsSid');
@@ -139,7 +139,7 @@ export function registerWebhookRoutes(
     });
 
     scope.post('/webhooks/twilio/sms', { config: { access: 'public' } }, async (request, reply) => {
-      const form = verify(request);
+      const form = verifyTwilioRequest(config, request);
       const sid = field(form, 'MessageSid') ?? field(form, 'SmsMessageSid');
       const from = field(form, 'From');
       const to = field(form, 'To');
@@ -162,7 +162,7 @@ export function registerWebhookRoutes(
     });
 
     scope.post('/webhooks/twilio/voice', { config: { access: 'public' } }, async (request, reply) => {
-      const form = verify(request);
+      const form = verifyTwilioRequest(config, request);
       const ids = messageIds(request);
       const callSid = field(form, 'CallSid');
       const digits = field(form, 'Digits') ?? '';

@@ -54,6 +54,7 @@ const SAMPLE = {
   mode: 'by phone',
   host: 'Ms. Rivera',
   phone: '(217) 555-0140',
+  digit: 2,
 };
 
 describe('family portal catalogues', () => {

@@ -206,6 +206,13 @@ export const en = {
   'settings.newsChannel': 'And for other news (summaries, good news, invitations)?',
   'settings.newsChannel.same': 'The same way',
 
+  'voice.unknown': 'We could not find this phone number. Please call the school office.',
+  'voice.chooseChild': 'For {name}, press {digit}.',
+  'voice.menu':
+    'Press 1 if {name} is sick today. Press 2 if {name} will miss school today for another reason. Press 3 if {name} will miss school tomorrow. Press 4 if you need help from the school.',
+  'voice.thanks': 'Thank you. We told the school. Goodbye.',
+  'voice.invalid': 'Sorry, that is not one of the choices.',
+
   'settings.title': 'Settings',
   'settings.language': 'Language for messages and this site',
   'settings.channel': 'How should the school reach you first?',

@@ -210,6 +210,13 @@ export const es = {
   'settings.newsChannel': '¿Y para otras noticias (resúmenes, buenas noticias, invitaciones)?',
   'settings.newsChannel.same': 'De la misma manera',
 
+  'voice.unknown': 'No encontramos este número de teléfono. Llame a la oficina de la escuela, por favor.',
+  'voice.chooseChild': 'Para {name}, marque {digit}.',
+  'voice.menu':
+    'Marque 1 si {name} está enfermo o enferma hoy. Marque 2 si {name} faltará hoy por otro motivo. Marque 3 si {name} faltará mañana. Marque 4 si necesita ayuda de la escuela.',
+  'voice.thanks': 'Gracias. Le avisamos a la escuela. Adiós.',
+  'voice.invalid': 'Lo sentimos, esa no es una de las opciones.',
+
   'settings.title': 'Preferencias',
   'settings.language': 'Idioma de los mensajes y de este sitio',
   'settings.channel': '¿Cómo prefiere que la escuela se comunique con usted?',

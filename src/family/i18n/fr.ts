@@ -216,6 +216,14 @@ export const fr = {
   'settings.newsChannel': 'Et pour les autres nouvelles (bilans, bonnes nouvelles, invitations) ?',
   'settings.newsChannel.same': 'De la même façon',
 
+  'voice.unknown':
+    "Nous n'avons pas trouvé ce numéro de téléphone. Veuillez appeler le secrétariat de l'école.",
+  'voice.chooseChild': 'Pour {name}, appuyez sur {digit}.',
+  'voice.menu':
+    "Appuyez sur 1 si {name} est malade aujourd'hui. Appuyez sur 2 si {name} sera absent aujourd'hui pour une autre raison. Appuyez sur 3 si {name} sera absent demain. Appuyez sur 4 si vous avez besoin de l'aide de l'école.",
+  'voice.thanks': "Merci. Nous avons prévenu l'école. Au revoir.",
+  'voice.invalid': "Désolé, ce n'est pas l'un des choix.",
+
   'settings.title': 'Paramètres',
   'settings.language': 'Langue des messages et de ce site',
   'settings.channel': "Comment l'école doit-elle vous joindre en priorité ?",

@@ -208,6 +208,13 @@ export const ht = {
   'settings.newsChannel': 'E pou lòt nouvèl yo (rezime, bon nouvèl, envitasyon)?',
   'settings.newsChannel.same': 'Menm jan an',
 
+  'voice.unknown': 'Nou pa jwenn nimewo telefòn sa a. Tanpri rele biwo lekòl la.',
+  'voice.chooseChild': 'Pou {name}, peze {digit}.',
+  'voice.menu':
+    'Peze 1 si {name} malad jodi a. Peze 2 si {name} p ap vin lekòl jodi a pou yon lòt rezon. Peze 3 si {name} p ap vin lekòl demen. Peze 4 si w bezwen èd nan men lekòl la.',
+  'voice.thanks': 'Mèsi. Nou di lekòl la. Orevwa.',
+  'voice.invalid': 'Eskize nou, sa a pa youn nan chwa yo.',
+
   'settings.title': 'Paramèt',
   'settings.language': 'Lang pou mesaj yo ak sit sa a',
   'settings.channel': 'Ki jan lekòl la ta dwe kontakte w an premye?',

@@ -208,6 +208,13 @@ export const ko = {
   'settings.newsChannel': '다른 소식(요약, 좋은 소식, 초대)은요?',
   'settings.newsChannel.same': '같은 방법으로',
 
+  'voice.unknown': '이 전화번호를 찾을 수 없습니다. 학교 행정실로 전화해 주세요.',
+  'voice.chooseChild': '{name} 학생이면 {digit}번을 누르세요.',
+  'voice.menu':
+    '{name} 학생이 오늘 아프면 1번을 누르세요. {name} 학생이 다른 이유로 오늘 결석하면 2번을 누르세요. {name} 학생이 내일 결석하면 3번을 누르세요. 학교의 도움이 필요하시면 4번을 누르세요.',
+  'voice.thanks': '감사합니다. 학교에 알렸습니다. 안녕히 계세요.',
+  'voice.invalid': '죄송합니다. 그런 선택은 없습니다.',
+
   'settings.title': '설정',
   'settings.language': '메시지와 이 사이트의 언어',
   'settings.channel': '학교에서 먼저 어떤 방법으로 연락드릴까요?',

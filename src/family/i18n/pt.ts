@@ -210,6 +210,13 @@ export const pt = {
   'settings.newsChannel': 'E para outras notícias (resumos, boas notícias, convites)?',
   'settings.newsChannel.same': 'Da mesma forma',
 
+  'voice.unknown': 'Não encontramos este número de telefone. Por favor, ligue para a secretaria da escola.',
+  'voice.chooseChild': 'Para {name}, aperte {digit}.',
+  'voice.menu':
+    'Aperte 1 se {name} está doente hoje. Aperte 2 se {name} vai faltar hoje por outro motivo. Aperte 3 se {name} vai faltar amanhã. Aperte 4 se precisar de ajuda da escola.',
+  'voice.thanks': 'Obrigado. Avisamos a escola. Tchau.',
+  'voice.invalid': 'Desculpe, essa não é uma das opções.',
+
   'settings.title': 'Configurações',
   'settings.language': 'Idioma das mensagens e deste site',
   'settings.channel': 'Como a escola deve falar com você primeiro?',

@@ -220,6 +220,13 @@ export const so = {
   'settings.newsChannel': 'Iyo wararka kale (soo koobid, war wanaagsan, casuumaad)?',
   'settings.newsChannel.same': 'Isla habkaas',
 
+  'voice.unknown': 'Ma helin lambarkan taleefanka. Fadlan wac xafiiska iskuulka.',
+  'voice.chooseChild': 'Ardayga {name}, riix {digit}.',
+  'voice.menu':
+    'Riix 1 haddii ardayga {name} uu maanta jiran yahay. Riix 2 haddii ardayga {name} uusan maanta iman sabab kale awgeed. Riix 3 haddii ardayga {name} uusan berri iman. Riix 4 haddii aad u baahan tahay caawimaad iskuulka.',
+  'voice.thanks': 'Mahadsanid. Waxaan u sheegnay iskuulka. Nabad gelyo.',
+  'voice.invalid': 'Waan ka xunnahay, taasi ma aha mid ka mid ah doorashooyinka.',
+
   'settings.title': 'Dejinta',
   'settings.language': 'Luqadda fariimaha iyo boggan',
   'settings.channel': 'Sidee ayuu iskuulku marka hore kuula soo xiriiraa?',

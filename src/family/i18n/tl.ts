@@ -220,6 +220,13 @@ export const tl = {
   'settings.newsChannel': 'At para sa ibang balita (buod, magandang balita, imbitasyon)?',
   'settings.newsChannel.same': 'Sa parehong paraan',
 
+  'voice.unknown': 'Hindi namin makita ang numerong ito. Pakitawagan ang opisina ng paaralan.',
+  'voice.chooseChild': 'Para kay {name}, pindutin ang {digit}.',
+  'voice.menu':
+    'Pindutin ang 1 kung may sakit si {name} ngayon. Pindutin ang 2 kung hindi makakapasok si {name} ngayon dahil sa ibang dahilan. Pindutin ang 3 kung hindi makakapasok si {name} bukas. Pindutin ang 4 kung kailangan ninyo ng tulong mula sa paaralan.',
+  'voice.thanks': 'Salamat. Sinabihan na namin ang paaralan. Paalam.',
+  'voice.invalid': 'Paumanhin, hindi iyon isa sa mga pagpipilian.',
+
   'settings.title': 'Mga setting',
   'settings.language': 'Wika ng mga mensahe at ng site na ito',
   'settings.channel': 'Paano kayo unang kokontakin ng paaralan?',

@@ -210,6 +210,13 @@ export const vi = {
   'settings.newsChannel': 'Còn các tin khác (tóm tắt, tin vui, lời mời) thì sao?',
   'settings.newsChannel.same': 'Cũng như trên',
 
+  'voice.unknown': 'Chúng tôi không tìm thấy số điện thoại này. Xin gọi văn phòng nhà trường.',
+  'voice.chooseChild': 'Về {name}, xin bấm {digit}.',
+  'voice.menu':
+    'Bấm 1 nếu hôm nay {name} bị bệnh. Bấm 2 nếu hôm nay {name} nghỉ học vì lý do khác. Bấm 3 nếu ngày mai {name} nghỉ học. Bấm 4 nếu quý vị cần trường giúp đỡ.',
+  'voice.thanks': 'Cảm ơn quý vị. Chúng tôi đã báo cho nhà trường. Xin chào.',
+  'voice.invalid': 'Xin lỗi, đó không phải là một lựa chọn.',
+
   'settings.title': 'Cài đặt',
   'settings.language': 'Ngôn ngữ cho tin nhắn và trang web này',
   'settings.channel': 'Trường nên liên lạc với quý vị trước tiên bằng cách nào?',

@@ -199,6 +199,13 @@ export const zhHans = {
   'settings.newsChannel': '其他消息（摘要、好消息、邀请）呢？',
   'settings.newsChannel.same': '同样的方式',
 
+  'voice.unknown': '我们找不到这个电话号码。请致电学校办公室。',
+  'voice.chooseChild': '关于{name}，请按{digit}。',
+  'voice.menu':
+    '如果{name}今天生病了，请按1。如果{name}今天因其他原因缺课，请按2。如果{name}明天缺课，请按3。如果您需要学校的帮助，请按4。',
+  'voice.thanks': '谢谢。我们已经告诉学校。再见。',
+  'voice.invalid': '抱歉，没有这个选项。',
+
   'settings.title': '设置',
   'settings.language': '消息和本网站使用的语言',
   'settings.channel': '学校应该优先用哪种方式联系您？',

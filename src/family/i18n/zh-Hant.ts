@@ -200,6 +200,13 @@ export const zhHant = {
   'settings.newsChannel': '其他訊息（摘要、好消息、邀請）呢？',
   'settings.newsChannel.same': '同樣的方式',
 
+  'voice.unknown': '我們找不到這個電話號碼。請致電學校辦公室。',
+  'voice.chooseChild': '關於{name}，請按{digit}。',
+  'voice.menu':
+    '如果{name}今天生病了，請按1。如果{name}今天因其他原因缺課，請按2。如果{name}明天缺課，請按3。如果您需要學校的協助，請按4。',
+  'voice.thanks': '謝謝。我們已經告訴學校。再見。',
+  'voice.invalid': '抱歉，沒有這個選項。',
+
   'settings.title': '設定',
   'settings.language': '訊息和本網站使用的語言',
   'settings.channel': '學校應該優先用哪種方式聯絡您？',

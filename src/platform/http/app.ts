@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAttendanceRoutes } from '../../attendance/attendance.routes.ts';
 import { registerTakeAttendanceRoutes } from '../../attendance/take-attendance.routes.ts';
+import { registerCallMenuRoutes } from '../../family/call-menu.routes.ts';
 import { registerConferenceRoutes } from '../../family/conference.routes.ts';
 import { registerFamilyRoutes } from '../../family/family.routes.ts';
 import { registerPolicyRoutes } from '../../family/policy.routes.ts';
@@ -212,6 +213,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerPolicyRoutes(app, dependencies);
   registerConferenceRoutes(app, dependencies);
   registerResourceRoutes(app, dependencies);
+  registerCallMenuRoutes(app, dependencies);
   registerDashboardPage(app, dependencies);
   registerOutreachPages(app, dependencies);
   registerSectionPages(app, dependencies);

@@ -317,6 +317,36 @@ export class FakeTwilio {
     return { ...answer, sid };
   }
 
+  /**
+   * Posts a signed voice webhook like Twilio's for a call a family makes to the district number
+   * (`digits` set: the keypad answer to a <Gather>, posted to its action URL). Returns the TwiML.
+   */
+  async postInboundCall(
+    url: string,
+    call: { from: string; to: string; sid: string; digits?: string },
+  ): Promise<{ status: number; body: string }> {
+    const params: Record<string, string> = {
+      AccountSid: this.accountSid,
+      ApiVersion: API_VERSION,
+      CallSid: call.sid,
+      CallStatus: 'in-progress',
+      Direction: 'inbound',
+      From: call.from,
+      To: call.to,
+      Caller: call.from,
+      Called: call.to,
+      FromCountry: countryOf(call.from),
+      ToCountry: countryOf(call.to),
+    };
+    if (call.digits !== undefined) {
+      params.Digits = call.digits;
+      params.FinishedOnKey = '';
+    }
+    const sent = this.#postWebhook(url, params);
+    this.#track(sent);
+    return sent;
+  }
+
   /** Resolves when every callback the fake has planned or started has been answered (or failed). */
   async pendingCallbacks(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
