@@ -64,7 +64,7 @@ function invalid(field: string, message: string, userMessageKey: string): AppErr
 }
 
 /** A child of this family, or NOT_FOUND (whether or not the student exists elsewhere). */
-async function requireChild(db: Kysely<DB>, principal: FamilyPrincipal, studentId: string) {
+export async function requireChild(db: Kysely<DB>, principal: FamilyPrincipal, studentId: string) {
   const child = /^[0-9a-f-]{36}$/.test(studentId)
     ? (await familyChildren(db, principal, studentId))[0]
     : undefined;
@@ -122,7 +122,8 @@ async function recordPortalReply(
   return { inboundId: row.inbound_id, created: true };
 }
 
-function checkRequestId(requestId: string): void {
+/** INVALID_INPUT unless a form's request id (which makes sending it twice harmless) is a UUID. */
+export function checkRequestId(requestId: string): void {
   if (!/^[0-9a-f-]{36}$/.test(requestId)) {
     throw invalid('body.requestId', 'The form is out of date: open it again.', 'error.title');
   }

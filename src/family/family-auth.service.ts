@@ -14,12 +14,12 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { normalisePhone } from '../import/oneroster-import.ts';
 import { renderTemplate } from '../messaging/content/templates.ts';
 import { enqueueMessage } from '../messaging/outbox.ts';
 import type { DB } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { JobSender } from '../platform/jobs/job.ts';
+import { normalisePhone } from '../platform/phone.ts';
 import { portalLink } from './portal-rights.ts';
 
 export { portalLink } from './portal-rights.ts';

@@ -33,6 +33,7 @@ import {
   answerAtSchool,
   askForHelp,
   CONSENT_CHANNELS,
+  checkRequestId,
   FAMILY_BARRIERS,
   FAMILY_REASONS,
   type FamilyBarrier,
@@ -40,6 +41,7 @@ import {
   PREFERRED_CHANNELS,
   REPORT_KINDS,
   reportAbsence,
+  requireChild,
   savePreferences,
   writeToSchool,
 } from './family-actions.service.ts';
@@ -464,12 +466,7 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
           userAgent: request.headers['user-agent'] ?? null,
           ip: request.ip,
         });
-        setFamilyCookie(
-          request,
-          reply,
-          signedIn.token,
-          signedIn.remember ? REMEMBERED_SESSION_MS / 1000 : undefined,
-        );
+        startFamilySession(request, reply, signedIn);
         return reply.redirect(values.next, 303);
       } catch (error) {
         if (isAppError(error) && error.code === 'UNAUTHENTICATED') {
@@ -522,12 +519,7 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
             userAgent: request.headers['user-agent'] ?? null,
             ip: request.ip,
           });
-          setFamilyCookie(
-            request,
-            reply,
-            signedIn.token,
-            remember ? REMEMBERED_SESSION_MS / 1000 : undefined,
-          );
+          startFamilySession(request, reply, signedIn);
           return reply.redirect('/family', 303);
         } catch (error) {
           if (!isAppError(error) || error.code !== 'UNAUTHENTICATED') throw error;
@@ -593,14 +585,7 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
       },
     );
 
-    const child = async (principal: FamilyPrincipal, studentId: string): Promise<FamilyChild> => {
-      const found = /^[0-9a-f-]{36}$/.test(studentId)
-        ? (await familyChildren(db, principal, studentId))[0]
-        : undefined;
-      if (!found)
-        throw new AppError('NOT_FOUND', { message: 'No such child.', userMessageKey: 'error.notFound' });
-      return found;
-    };
+    const child = (principal: FamilyPrincipal, studentId: string) => requireChild(db, principal, studentId);
 
     scope.get<{
       Params: { studentId: string };
@@ -943,11 +928,7 @@ export function registerFamilyRoutes(app: FastifyInstance, dependencies: AppDepe
       render: async (_request, t, found, values, error) => surveyForm(t, found, values, error),
       act: async (request, t, found, form) => {
         const scoreText = field(form, 'score');
-        if (!/^[0-9a-f-]{36}$/.test(field(form, 'requestId')))
-          throw new AppError('INVALID_INPUT', {
-            message: 'The form is out of date: open it again.',
-            userMessageKey: 'error.title',
-          });
+        checkRequestId(field(form, 'requestId'));
         await recordSurveyResponse(db, {
           districtId: request.family.districtId,
           contactId: request.family.guardians[0]?.contactId as string,
@@ -1309,6 +1290,20 @@ function routingOf(form: Form): { studentId: string; alerts: boolean; other: boo
     alerts: form[`alerts-${studentId}`] === '1',
     other: form[`other-${studentId}`] === '1',
   }));
+}
+
+/** Gives the browser the new session: a remembered one outlives the browser, the others do not. */
+function startFamilySession(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  signedIn: { readonly token: string; readonly remember: boolean },
+): void {
+  setFamilyCookie(
+    request,
+    reply,
+    signedIn.token,
+    signedIn.remember ? REMEMBERED_SESSION_MS / 1000 : undefined,
+  );
 }
 
 /** Without a job queue nothing can be sent: the sign-in answers 503 rather than pretend. */

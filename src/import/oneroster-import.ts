@@ -26,7 +26,11 @@ import { join } from 'node:path';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB, Json } from '../platform/db/types.ts';
 import { AppError } from '../platform/errors.ts';
+import { normalisePhone } from '../platform/phone.ts';
 import { districtToday } from '../roster/district.repository.ts';
+
+export { normalisePhone } from '../platform/phone.ts';
+
 import { CsvFileError, type CsvRecord, readCsvFile } from './csv-reader.ts';
 import {
   addDays,
@@ -245,16 +249,6 @@ function schoolTypeFor(name: string): { school_type: string; grade_low: string; 
   if (/middle|junior/i.test(name)) return { school_type: 'middle', grade_low: '06', grade_high: '08' };
   if (/high/i.test(name)) return { school_type: 'high', grade_low: '09', grade_high: '12' };
   return { school_type: 'other', grade_low: 'PK', grade_high: '12' };
-}
-
-/** E.164 from what a SIS sends: "+13125550100", "(312) 555-0100", "1-312-555-0100" (US). */
-export function normalisePhone(value: string): string | null {
-  const trimmed = value.trim();
-  if (/^\+[1-9]\d{6,14}$/.test(trimmed)) return trimmed;
-  const digits = trimmed.replace(/[\s().-]/g, '');
-  if (/^\d{10}$/.test(digits) && /^[2-9]/.test(digits)) return `+1${digits}`;
-  if (/^1\d{10}$/.test(digits)) return `+${digits}`;
-  return null;
 }
 
 interface Year {

@@ -120,6 +120,8 @@ describe('staff pages in Chromium', () => {
     await expect(page.locator('#meet + ul li').first().textContent()).resolves.toMatch(
       /3:30 PM · 20 min · phone · .* · offered$/,
     );
+    await page.locator('#meet').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('student-meeting'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
